@@ -121,9 +121,11 @@ const char *tuntap_error_hint(int err)
         return "/dev/net/tun is missing: load the module (modprobe tun) or, in a container, "
                "pass the device in (--device /dev/net/tun)";
     case EACCES:
+        return "permission denied on /dev/net/tun: run as root (sudo), or make the device "
+               "node readable and writable for your user (it is often mode 0600)";
     case EPERM:
-        return "not allowed: TUN/TAP needs root or CAP_NET_ADMIN (run as root inside "
-               "`unshare -n`, or with sudo)";
+        return "not allowed: creating a TUN/TAP interface needs CAP_NET_ADMIN (run as root "
+               "inside `unshare -n`, or with sudo)";
     case EBUSY:
         return "the interface name is in use by another program or device type";
     case EINVAL:
