@@ -143,6 +143,45 @@ static void handle_wakeup(struct loop *l)
         l->ops->on_wakeup(l->ctx, loop_clock_now());
 }
 
+static void loop_enter(struct loop *l)
+{
+    if (l->ops && l->ops->enter)
+        l->ops->enter(l->ctx);
+}
+
+static void loop_leave(struct loop *l)
+{
+    if (l->ops && l->ops->leave)
+        l->ops->leave(l->ctx);
+}
+
+/* After ppoll: the wakeup, then up to `budget` packets from each readable
+ * device. Returns 0, or a negative errno if a device failed. */
+static int handle_ready(struct loop *l, const struct pollfd *fds)
+{
+    if (fds[0].revents & POLLIN)
+        handle_wakeup(l);
+    usec_t now = loop_clock_now();
+    for (int i = 0; i < l->device_count; i++) {
+        struct netdev *dev = l->devices[i];
+        if (!(fds[i + 1].revents & POLLIN)) {
+            if (fds[i + 1].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+                log_error("loop", "%s: the device fd failed (revents 0x%x)", dev->name,
+                          (unsigned)fds[i + 1].revents);
+                return -EIO;
+            }
+            continue;
+        }
+        int got = netdev_poll(dev, l->budget, now);
+        if (got < 0) {
+            log_error("loop", "%s: reading failed: %s", dev->name, strerror(-got));
+            return got;
+        }
+        l->stats.packets += (uint64_t)got;
+    }
+    return 0;
+}
+
 int loop_run_until(struct loop *l, usec_t end)
 {
     struct pollfd fds[LOOP_MAX_DEVICES + 1];
@@ -155,13 +194,16 @@ int loop_run_until(struct loop *l, usec_t end)
         if (now >= end)
             break;
         l->stats.iterations++;
+        loop_enter(l);
         if (l->ops && l->ops->run_timers)
             l->ops->run_timers(l->ctx, now);
+        struct timespec *sleep_for = sleep_time(l, now, end, &ts);
+        loop_leave(l);
 
         fds[0] = (struct pollfd){.fd = l->wake_fd, .events = POLLIN};
         for (int i = 0; i < l->device_count; i++)
             fds[i + 1] = (struct pollfd){.fd = l->devices[i]->fd, .events = POLLIN};
-        n = ppoll(fds, (nfds_t)l->device_count + 1, sleep_time(l, now, end, &ts), NULL);
+        n = ppoll(fds, (nfds_t)l->device_count + 1, sleep_for, NULL);
         if (n < 0) {
             if (errno == EINTR)
                 continue;   /* a signal: check the stop flag and go round */
@@ -172,27 +214,11 @@ int loop_run_until(struct loop *l, usec_t end)
             l->stats.timeouts++;
             continue;
         }
-        if (fds[0].revents & POLLIN)
-            handle_wakeup(l);
-        now = loop_clock_now();
-        for (int i = 0; i < l->device_count; i++) {
-            struct netdev *dev = l->devices[i];
-            int got;
-            if (!(fds[i + 1].revents & POLLIN)) {
-                if (fds[i + 1].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-                    log_error("loop", "%s: the device fd failed (revents 0x%x)", dev->name,
-                              (unsigned)fds[i + 1].revents);
-                    return -EIO;
-                }
-                continue;
-            }
-            got = netdev_poll(dev, l->budget, now);
-            if (got < 0) {
-                log_error("loop", "%s: reading failed: %s", dev->name, strerror(-got));
-                return got;
-            }
-            l->stats.packets += (uint64_t)got;
-        }
+        loop_enter(l);
+        int rc = handle_ready(l, fds);
+        loop_leave(l);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }

@@ -10,6 +10,7 @@
  *   3. if woken, call ops->on_wakeup(ctx, now) (work other threads queued);
  *   4. netdev_poll() each readable device, at most `budget` packets each,
  *      so a flood on one device cannot starve the timers or the others.
+ * Steps 1 and 3-4 run between ops->enter and ops->leave; the sleep does not.
  *
  * The test driver does the same with a virtual clock (simlink.h's
  * sim_world); `struct loop_ops` has the shape of `struct sim_node_ops` so a
@@ -34,6 +35,11 @@ extern "C" {
 #define LOOP_DEFAULT_BUDGET 64
 
 struct loop_ops {
+    /* Called before and after each stretch of work on the stack (timers,
+     * wakeup, device reads) and never around the sleep: a daemon whose
+     * stack other threads also use takes the stack's mutex here. May be NULL. */
+    void (*enter)(void *ctx);
+    void (*leave)(void *ctx);
     void (*run_timers)(void *ctx, usec_t now);   /* fire due timers; may be NULL */
     usec_t (*next_deadline)(void *ctx);          /* earliest timer; may be NULL */
     void (*on_wakeup)(void *ctx, usec_t now);    /* after loop_wake(); may be NULL */
