@@ -18,32 +18,25 @@
  *      same instant, right after the original.
  *
  * Drops of steps 1, 2 and 4 are recorded as TRACE_PKT_LOST in the world's
- * trace. Arrivals wait in the world's event queue, a binary min-heap keyed
- * by (arrival time, insertion number): two packets due at the same instant
- * are delivered in the order they were scheduled, so runs are reproducible.
+ * trace. Arrivals wait in the world's queue of packets in flight
+ * (sim_events.h), ordered by arrival time and then by insertion: two packets
+ * due at the same instant are delivered in the order they were scheduled,
+ * so runs are reproducible.
  */
 #include "stack/phy/simlink.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stack/core/log.h"
+#include "stack/phy/sim_events.h"
 
 /* Ethernet II header, which the MTU (an IP packet size) does not count. */
 #define SIM_ETH_HEADER_LEN 14
 /* A safety net for run_until: a node whose timer never stops firing at the
  * same instant would otherwise spin forever. */
 #define SIM_RUN_MAX_EVENTS 100000000u
-
-struct sim_event {
-    usec_t time;
-    uint64_t order;          /* insertion number: breaks ties in time */
-    struct sim_link *link;
-    int direction;           /* 0: a -> b, 1: b -> a */
-    struct pkb *p;
-};
 
 /* Start times of packets waiting to be serialized (a FIFO ring): how the
  * transmit queue is measured against queue_limit. */
@@ -79,9 +72,7 @@ struct sim_world {
     struct rng rng;
     struct trace trace;
 
-    struct sim_event *heap;
-    size_t heap_count, heap_capacity;
-    uint64_t next_order;
+    struct sim_events in_flight;
 
     struct sim_node *nodes;
     size_t node_count, node_capacity;
@@ -89,64 +80,6 @@ struct sim_world {
     struct sim_link *links;
     uint8_t next_mac;          /* last byte of the next Ethernet device's MAC */
 };
-
-/* ---- the event heap ---------------------------------------------------- */
-
-static bool event_before(const struct sim_event *x, const struct sim_event *y)
-{
-    if (x->time != y->time)
-        return x->time < y->time;
-    return x->order < y->order;
-}
-
-static void heap_swap(struct sim_world *w, size_t i, size_t j)
-{
-    struct sim_event tmp = w->heap[i];
-    w->heap[i] = w->heap[j];
-    w->heap[j] = tmp;
-}
-
-static int heap_push(struct sim_world *w, struct sim_event ev)
-{
-    size_t i;
-
-    if (w->heap_count == w->heap_capacity) {
-        size_t capacity = w->heap_capacity ? w->heap_capacity * 2 : 64;
-        struct sim_event *heap = realloc(w->heap, capacity * sizeof *heap);
-        if (!heap)
-            return -ENOMEM;
-        w->heap = heap;
-        w->heap_capacity = capacity;
-    }
-    ev.order = w->next_order++;
-    i = w->heap_count++;
-    w->heap[i] = ev;
-    while (i > 0 && event_before(&w->heap[i], &w->heap[(i - 1) / 2])) {
-        heap_swap(w, i, (i - 1) / 2);
-        i = (i - 1) / 2;
-    }
-    return 0;
-}
-
-static struct sim_event heap_pop(struct sim_world *w)
-{
-    struct sim_event top = w->heap[0];
-    size_t i = 0;
-
-    w->heap[0] = w->heap[--w->heap_count];
-    for (;;) {
-        size_t left = 2 * i + 1, right = left + 1, smallest = i;
-        if (left < w->heap_count && event_before(&w->heap[left], &w->heap[smallest]))
-            smallest = left;
-        if (right < w->heap_count && event_before(&w->heap[right], &w->heap[smallest]))
-            smallest = right;
-        if (smallest == i)
-            break;
-        heap_swap(w, i, smallest);
-        i = smallest;
-    }
-    return top;
-}
 
 /* ---- the transmit queue of one direction ------------------------------- */
 
@@ -189,6 +122,7 @@ struct sim_world *sim_world_new(uint64_t seed)
     w->seed = seed;
     rng_seed(&w->rng, seed);
     trace_init(&w->trace, 0);
+    sim_events_init(&w->in_flight);
     w->next_mac = 1;
     return w;
 }
@@ -199,8 +133,7 @@ void sim_world_free(struct sim_world *w)
 
     if (!w)
         return;
-    while (w->heap_count > 0)
-        pkb_free(heap_pop(w).p);
+    sim_events_destroy(&w->in_flight);
     for (l = w->links; l; l = next) {
         next = l->next;
         netdev_close(&l->dev[0]);
@@ -209,7 +142,6 @@ void sim_world_free(struct sim_world *w)
         free(l->dir[1].waiting.start);
         free(l);
     }
-    free(w->heap);
     free(w->nodes);
     trace_destroy(&w->trace);
     free(w);
@@ -219,7 +151,7 @@ uint64_t sim_world_seed(const struct sim_world *w) { return w->seed; }
 usec_t sim_world_now(const struct sim_world *w) { return w->now; }
 struct rng *sim_world_rng(struct sim_world *w) { return &w->rng; }
 struct trace *sim_world_trace(struct sim_world *w) { return &w->trace; }
-size_t sim_world_in_flight(const struct sim_world *w) { return w->heap_count; }
+size_t sim_world_in_flight(const struct sim_world *w) { return w->in_flight.count; }
 
 int sim_world_add_node(struct sim_world *w, const struct sim_node_ops *ops, void *ctx)
 {
@@ -328,14 +260,14 @@ static int sim_transmit(struct netdev *dev, struct pkb *p, usec_t now)
         d->stats.reordered++;
     }
 
-    if (heap_push(l->world, (struct sim_event){arrival, 0, l, direction, p}) < 0) {
+    if (sim_events_push(&l->world->in_flight, (struct sim_event){arrival, 0, l, direction, p}) < 0) {
         pkb_free(p);
         return -ENOMEM;
     }
     /* The copy is queued after the original: same instant, right behind it. */
     if (rng_chance(rng, d->imp.duplicate)) {
         struct pkb *copy = pkb_copy(p);
-        if (copy && heap_push(l->world, (struct sim_event){arrival, 0, l, direction, copy}) == 0)
+        if (copy && sim_events_push(&l->world->in_flight, (struct sim_event){arrival, 0, l, direction, copy}) == 0)
             d->stats.duplicated++;
         else
             pkb_free(copy);
@@ -427,7 +359,7 @@ static usec_t next_event_time(const struct sim_world *w)
     usec_t at;
 
     earliest_node(w, &timer_at);
-    at = w->heap_count > 0 ? w->heap[0].time : USEC_NEVER;
+    at = w->in_flight.count > 0 ? sim_events_peek(&w->in_flight)->time : USEC_NEVER;
     at = timer_at < at ? timer_at : at;
     /* A timer already overdue (armed for the past) runs now: the clock
      * never goes backwards. */
@@ -436,7 +368,7 @@ static usec_t next_event_time(const struct sim_world *w)
 
 static void deliver(struct sim_world *w)
 {
-    struct sim_event ev = heap_pop(w);
+    struct sim_event ev = sim_events_pop(&w->in_flight);
     struct sim_link *l = ev.link;
 
     if (ev.time > w->now)
@@ -452,7 +384,8 @@ bool sim_world_step(struct sim_world *w)
     usec_t timer_at;
     long node = earliest_node(w, &timer_at);
 
-    if (w->heap_count > 0 && (node < 0 || w->heap[0].time <= timer_at)) {
+    if (w->in_flight.count > 0 &&
+        (node < 0 || sim_events_peek(&w->in_flight)->time <= timer_at)) {
         deliver(w);
         return true;
     }
@@ -492,7 +425,7 @@ size_t sim_world_run_idle(struct sim_world *w, usec_t horizon, size_t max_events
     size_t events = 0;
 
     while (events < max_events) {
-        if (w->heap_count == 0 && next_event_time(w) >= limit)
+        if (w->in_flight.count == 0 && next_event_time(w) >= limit)
             break;
         if (!sim_world_step(w))
             break;
