@@ -58,6 +58,18 @@ daemon_config TapConfig() {
   return cfg;
 }
 
+std::string Report(struct daemon* d, const char* what) {
+  char* text = nullptr;
+  size_t len = 0;
+  FILE* f = open_memstream(&text, &len);
+  if (f == nullptr) return "";
+  int rc = daemon_report(d, what, f);
+  fclose(f);
+  std::string out = rc == 0 ? std::string(text, len) : "unknown report";
+  free(text);
+  return out;
+}
+
 bool HaveTool(const std::string& tool) {
   return Run("command -v " + tool).exit_code == 0;
 }

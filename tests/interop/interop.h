@@ -34,6 +34,9 @@ struct daemon* StartDaemon(const daemon_config& cfg, std::string* why);
 daemon_config TunConfig();
 daemon_config TapConfig();
 
+// A daemon report ("stats", "route", "arp", "sockets") as a string.
+std::string Report(struct daemon* d, const char* what);
+
 // True if `tool` is on PATH.
 bool HaveTool(const std::string& tool);
 

@@ -86,13 +86,7 @@ TEST_F(PingTap, KernelPingsAfterArp) {
 TEST_F(PingTap, StackResolvesTheKernelBeforeItsPing) {
   struct ping_result r = ping_run(g_daemon, 0x0A000101, 2, 56, stdout);
   EXPECT_EQ(r.received, 2);
-  char* text = nullptr;
-  size_t len = 0;
-  FILE* f = open_memstream(&text, &len);
-  ASSERT_EQ(daemon_report(g_daemon, "arp", f), 0);
-  fclose(f);
-  std::string cache(text, len);
-  free(text);
+  std::string cache = interop::Report(g_daemon, "arp");
   EXPECT_NE(cache.find("10.0.1.1"), std::string::npos) << cache;
 }
 

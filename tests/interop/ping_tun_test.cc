@@ -51,13 +51,7 @@ TEST_F(PingTun, StackPingsTheKernel) {
 }
 
 TEST_F(PingTun, CountersSawTheEchoes) {
-  char* text = nullptr;
-  size_t len = 0;
-  FILE* f = open_memstream(&text, &len);
-  ASSERT_EQ(daemon_report(g_daemon, "stats", f), 0);
-  fclose(f);
-  std::string stats(text, len);
-  free(text);
+  std::string stats = interop::Report(g_daemon, "stats");
   EXPECT_NE(stats.find("echo"), std::string::npos) << stats;
 }
 
