@@ -1,0 +1,393 @@
+/*
+ * tcp.c — the TCP instance and its connection table: create and free,
+ * find a connection by its 4-tuple, bind ports, and move connections
+ * between states.
+ *
+ * Every tcb is on one list (`all`), which bind and the listing walk; a
+ * connection with a remote end is also in a hash table keyed by the 4-tuple,
+ * which every arriving segment consults. The hash is SipHash with a key
+ * drawn from the stack's rng, so a peer cannot choose 4-tuples that all land
+ * in one bucket.
+ */
+#include "stack/transport/tcp_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/core/log.h"
+#include "stack/net/ip4.h"
+#include "stack/net/ip4_route.h"
+
+void tcp_config_default(struct tcp_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->msl = usec_from_sec(30);
+    cfg->rto_initial = usec_from_sec(1);
+    cfg->rto_min = usec_from_msec(200);
+    cfg->rto_max = usec_from_sec(120);
+    cfg->syn_retries = 6;
+    cfg->synack_retries = 5;
+    cfg->retries = 15;
+    cfg->connect_timeout = 0;
+    cfg->fin_wait_2_timeout = usec_from_sec(60);
+    cfg->max_syn_backlog = 128;
+    cfg->max_backlog = 128;
+    cfg->sndbuf = 64 * 1024;
+    cfg->rcvbuf = 65535;
+    cfg->mss = 0;
+    cfg->challenge_ack_limit = 1000;
+    cfg->rfc1337 = false;
+}
+
+static void random_key(struct rng *rng, struct siphash_key *key)
+{
+    key->k[0] = rng_u64(rng);
+    key->k[1] = rng_u64(rng);
+}
+
+struct tcp *tcp_new(struct ip4 *ip, struct timerq *timers, struct rng *rng,
+                    struct trace *trace, const char *node, const struct tcp_config *cfg)
+{
+    struct tcp *tcp = calloc(1, sizeof *tcp);
+
+    if (!tcp)
+        return NULL;
+    tcp->ip = ip;
+    tcp->timers = timers;
+    tcp->rng = rng;
+    tcp->trace = trace;
+    snprintf(tcp->node, sizeof tcp->node, "%s", node ? node : "stack");
+    if (cfg)
+        tcp->cfg = *cfg;
+    else
+        tcp_config_default(&tcp->cfg);
+    random_key(rng, &tcp->isn_key);
+    random_key(rng, &tcp->hash_key);
+    if (ip4_register_protocol(ip, IP4_PROTO_TCP, tcp_input, tcp_icmp_error, tcp) < 0) {
+        free(tcp);
+        return NULL;
+    }
+    return tcp;
+}
+
+void tcp_free(struct tcp *tcp)
+{
+    if (!tcp)
+        return;
+    while (tcp->all) {
+        struct tcb *tcb = tcp->all;
+
+        tcp_timer_cancel_all(tcb);
+        tcb->user_attached = false;
+        tcb->parent = NULL;
+        tcb->hashed = false;   /* the table goes with tcp */
+        tcb->state = TCP_CLOSED;
+        tcp_tcb_free(tcb);
+    }
+    free(tcp);
+}
+
+const struct tcp_config *tcp_get_config(const struct tcp *tcp) { return &tcp->cfg; }
+void tcp_set_config(struct tcp *tcp, const struct tcp_config *cfg) { tcp->cfg = *cfg; }
+const struct tcp_stats *tcp_get_stats(const struct tcp *tcp) { return &tcp->stats; }
+
+/* ---- the tables ---- */
+
+static unsigned hash_bucket(const struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
+                            uint16_t rport)
+{
+    uint8_t b[12];
+
+    be32_write(b, lip);
+    be32_write(b + 4, rip);
+    be16_write(b + 8, lport);
+    be16_write(b + 10, rport);
+    return (unsigned)(siphash(b, sizeof b, &tcp->hash_key) % TCP_HASH_BUCKETS);
+}
+
+void tcp_hash_insert(struct tcb *tcb)
+{
+    struct tcp *tcp = tcb->tcp;
+    unsigned b;
+
+    if (tcb->hashed)
+        return;
+    b = hash_bucket(tcp, tcb->local_ip, tcb->local_port, tcb->remote_ip, tcb->remote_port);
+    tcb->hash_next = tcp->hash[b];
+    tcp->hash[b] = tcb;
+    tcb->hashed = true;
+}
+
+void tcp_hash_remove(struct tcb *tcb)
+{
+    struct tcp *tcp = tcb->tcp;
+    struct tcb **pp;
+
+    if (!tcb->hashed)
+        return;
+    pp = &tcp->hash[hash_bucket(tcp, tcb->local_ip, tcb->local_port, tcb->remote_ip,
+                                tcb->remote_port)];
+    while (*pp && *pp != tcb)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = tcb->hash_next;
+    tcb->hash_next = NULL;
+    tcb->hashed = false;
+}
+
+struct tcb *tcp_lookup(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
+                       uint16_t rport)
+{
+    struct tcb *t = tcp->hash[hash_bucket(tcp, lip, lport, rip, rport)];
+
+    for (; t; t = t->hash_next) {
+        if (t->local_ip == lip && t->local_port == lport && t->remote_ip == rip &&
+            t->remote_port == rport)
+            return t;
+    }
+    return NULL;
+}
+
+struct tcb *tcp_lookup_listener(struct tcp *tcp, uint32_t lip, uint16_t lport)
+{
+    struct tcb *wildcard = NULL;
+
+    for (struct tcb *t = tcp->all; t; t = t->all_next) {
+        if (t->state != TCP_LISTEN || t->local_port != lport)
+            continue;
+        if (t->local_ip == lip)
+            return t;
+        if (t->local_ip == 0)
+            wildcard = t;
+    }
+    return wildcard;
+}
+
+int tcp_state_of(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
+{
+    struct tcb *t;
+
+    if (rip == 0 && rport == 0) {
+        t = tcp_lookup_listener(tcp, lip, lport);
+        return t ? t->state : TCP_CLOSED;
+    }
+    t = tcp_lookup(tcp, lip, lport, rip, rport);
+    return t ? t->state : TCP_CLOSED;
+}
+
+/* ---- life cycle ---- */
+
+struct tcb *tcp_tcb_alloc(struct tcp *tcp)
+{
+    struct tcb *tcb = calloc(1, sizeof *tcb);
+
+    if (!tcb)
+        return NULL;
+    tcb->tcp = tcp;
+    tcb->state = TCP_CLOSED;
+    tcp_buf_init(&tcb->sndbuf, tcp->cfg.sndbuf);
+    tcp_buf_init(&tcb->rcvbuf, tcp->cfg.rcvbuf);
+    tcb->rto = tcp->cfg.rto_initial;
+    tcb->cwnd = UINT32_MAX;
+    tcp_timer_init(tcb);
+    tcp_set_subject(tcb);
+    tcb->all_next = tcp->all;
+    if (tcp->all)
+        tcp->all->all_prev = tcb;
+    tcp->all = tcb;
+    return tcb;
+}
+
+void tcp_tcb_free(struct tcb *tcb)
+{
+    struct tcp *tcp = tcb->tcp;
+
+    tcp_timer_cancel_all(tcb);
+    tcp_hash_remove(tcb);
+    if (tcb->all_prev)
+        tcb->all_prev->all_next = tcb->all_next;
+    else
+        tcp->all = tcb->all_next;
+    if (tcb->all_next)
+        tcb->all_next->all_prev = tcb->all_prev;
+    tcp_buf_free(&tcb->sndbuf);
+    tcp_buf_free(&tcb->rcvbuf);
+    free(tcb);
+}
+
+void tcp_set_subject(struct tcb *tcb)
+{
+    char l[16], r[16];
+
+    ip4_format_addr(tcb->local_ip, l, sizeof l);
+    ip4_format_addr(tcb->remote_ip, r, sizeof r);
+    snprintf(tcb->subject, sizeof tcb->subject, "tcp %s:%u>%s:%u", l,
+             (unsigned)tcb->local_port, r, (unsigned)tcb->remote_port);
+}
+
+/* RFC 4022's counters are defined by transitions; count them here, where
+ * every transition passes. */
+static void count_transition(struct tcp_stats *s, int from, int to)
+{
+    if (from == TCP_CLOSED && to == TCP_SYN_SENT)
+        s->active_opens++;
+    if (from == TCP_LISTEN && to == TCP_SYN_RECV)
+        s->passive_opens++;
+    if ((from == TCP_SYN_SENT || from == TCP_SYN_RECV) &&
+        (to == TCP_CLOSED || to == TCP_LISTEN))
+        s->attempt_fails++;
+    if ((from == TCP_ESTABLISHED || from == TCP_CLOSE_WAIT) && to == TCP_CLOSED)
+        s->estab_resets++;
+}
+
+void tcp_set_state(struct tcb *tcb, int state, usec_t now)
+{
+    struct tcp *tcp = tcb->tcp;
+    int from = tcb->state;
+
+    if (from == state)
+        return;
+    if (!tcp_state_transition_legal(from, state)) {
+        /* A bug, not bad input: say so loudly, but keep going. */
+        log_error("tcp", "%s: illegal transition %s -> %s", tcb->subject,
+                  tcp_state_name(from), tcp_state_name(state));
+        trace_note(tcp->trace, now, tcp->node, tcb->subject, "illegal transition %s -> %s",
+                   tcp_state_name(from), tcp_state_name(state));
+    }
+    count_transition(&tcp->stats, from, state);
+    tcb->state = state;
+    log_debug("tcp", "%s: %s -> %s", tcb->subject, tcp_state_name(from),
+              tcp_state_name(state));
+    trace_state(tcp->trace, now, tcp->node, tcb->subject, tcp_state_name(from),
+                tcp_state_name(state));
+}
+
+void tcp_notify_user(struct tcb *tcb, usec_t now)
+{
+    if (tcb->user_attached && tcb->notify)
+        tcb->notify(tcb->notify_ctx, tcb, now);
+    else if (tcb->parent && tcb->parent->notify && tcb->parent->user_attached)
+        tcb->parent->notify(tcb->parent->notify_ctx, tcb->parent, now);
+}
+
+void tcp_tcb_done(struct tcb *tcb, int err, usec_t now)
+{
+    tcp_timer_cancel_all(tcb);
+    if (tcb->parent)
+        tcp_listen_unlink(tcb);
+    tcp_set_state(tcb, TCP_CLOSED, now);
+    tcp_hash_remove(tcb);
+    tcp_buf_free(&tcb->sndbuf);
+    if (err) {
+        /* RFC 9293 §3.10.7.4: on reset "all segment queues should be
+         * flushed"; a clean close leaves unread data for the user. */
+        tcp_buf_free(&tcb->rcvbuf);
+        tcb->error = err;
+    }
+    if (tcb->user_attached) {
+        tcp_notify_user(tcb, now);
+        return;
+    }
+    tcp_tcb_free(tcb);
+}
+
+/* ---- ports ---- */
+
+static bool port_in_use(struct tcp *tcp, uint16_t port)
+{
+    for (struct tcb *t = tcp->all; t; t = t->all_next) {
+        if (t->bound && t->local_port == port)
+            return true;
+    }
+    return false;
+}
+
+uint16_t tcp_pick_ephemeral(struct tcp *tcp)
+{
+    uint32_t range = TCP_EPHEMERAL_LAST - TCP_EPHEMERAL_FIRST + 1;
+    uint32_t start = rng_below(tcp->rng, range);
+
+    /* RFC 6056 §3.3.1 (algorithm 1): a random start, then the next free one. */
+    for (uint32_t i = 0; i < range; i++) {
+        uint16_t port = (uint16_t)(TCP_EPHEMERAL_FIRST + (start + i) % range);
+
+        if (!port_in_use(tcp, port))
+            return port;
+    }
+    return 0;
+}
+
+/* May tcb take ip:port while `other` holds it? */
+static bool bind_conflict(const struct tcb *tcb, const struct tcb *other, uint32_t ip,
+                          uint16_t port)
+{
+    if (other == tcb || !other->bound || other->local_port != port)
+        return false;
+    if (ip != 0 && other->local_ip != 0 && ip != other->local_ip)
+        return false;   /* different local addresses do not overlap */
+    /* SO_REUSEADDR's meaning: a port whose holders are only waiting out
+     * TIME-WAIT may be bound again (the seed: restart a server at once). */
+    if (tcb->reuseaddr && other->state == TCP_TIME_WAIT)
+        return false;
+    /* ... and, as on Linux, two sockets that both set it may share a port
+     * unless one of them listens. */
+    if (tcb->reuseaddr && other->reuseaddr && other->state != TCP_LISTEN)
+        return false;
+    return true;
+}
+
+int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port)
+{
+    struct tcp *tcp = tcb->tcp;
+
+    if (tcb->bound || tcb->state != TCP_CLOSED)
+        return -EINVAL;
+    if (ip != 0 && !ip4_is_local(tcp->ip, ip))
+        return -EADDRNOTAVAIL;
+    if (port == 0) {
+        port = tcp_pick_ephemeral(tcp);
+        if (port == 0)
+            return -EADDRINUSE;
+    }
+    for (struct tcb *t = tcp->all; t; t = t->all_next) {
+        if (bind_conflict(tcb, t, ip, port))
+            return -EADDRINUSE;
+    }
+    tcb->local_ip = ip;
+    tcb->local_port = port;
+    tcb->bound = true;
+    tcp_set_subject(tcb);
+    return 0;
+}
+
+uint16_t tcp_mss_for(struct tcp *tcp, uint32_t dst)
+{
+    const struct ip4_route *rt;
+    const struct ip4_iface *ifc;
+
+    if (tcp->cfg.mss)
+        return tcp->cfg.mss;
+    /* RFC 9293 §3.7.1: MSS = MTU of the interface - IP header - TCP header. */
+    rt = ip4_route_lookup(tcp->ip, dst);
+    ifc = rt ? ip4_get_iface(tcp->ip, rt->ifindex) : NULL;
+    if (!ifc || !ifc->dev || ifc->dev->mtu <= 40 + TCP_DEFAULT_MSS)
+        return TCP_DEFAULT_MSS;
+    return (uint16_t)(ifc->dev->mtu > 65535 ? 65535 - 40 : ifc->dev->mtu - 40);
+}
+
+void tcp_tcb_init_send(struct tcb *tcb, uint32_t iss, usec_t now)
+{
+    tcb->iss = iss;
+    tcb->snd_una = iss;
+    tcb->snd_nxt = iss;
+    tcb->snd_max = iss;
+    tcb->snd_buf_seq = iss + 1;
+    tcb->rto = tcb->tcp->cfg.rto_initial;
+    tcb->retries = 0;
+    tcb->opened_at = now;
+    if (tcb->rcv_mss == 0)
+        tcb->rcv_mss = tcp_mss_for(tcb->tcp, tcb->remote_ip);
+    if (tcb->snd_mss == 0)
+        tcb->snd_mss = TCP_DEFAULT_MSS;
+}

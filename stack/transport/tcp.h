@@ -1,0 +1,268 @@
+/*
+ * tcp.h — TCP (RFC 9293) for one stack instance: the public side.
+ *
+ * What TCP adds to IP: a reliable, ordered byte stream between two ports,
+ * set up by the three-way handshake (SYN, SYN+ACK, ACK), torn down by each
+ * side sending a FIN that the other acknowledges (four segments, because a
+ * side may go on sending after it has received the other's FIN), and
+ * protected against old duplicates by TIME-WAIT lasting 2×MSL.
+ *
+ * The user calls are RFC 9293 §3.10's OPEN, SEND, RECEIVE, CLOSE, ABORT and
+ * STATUS, in the shape the socket layer needs (bind, listen and connect are
+ * the two kinds of OPEN; shutdown is a CLOSE of one direction). They never
+ * block: a call that would wait returns -EAGAIN, and the connection tells
+ * its user that something changed through the notify callback
+ * (tcp_set_notify). stack/socket/socket_tcp.c adapts them to the socket API.
+ *
+ * The sources, split by concern as Linux does:
+ *   tcp.c          the instance, the connection table (hash by 4-tuple), bind
+ *   tcp_user.c     the user calls
+ *   tcp_input.c    SEGMENT ARRIVES, in RFC 9293 §3.10.7's order of checks
+ *   tcp_listen.c   LISTEN: SYN handling, the two backlog queues, accept
+ *   tcp_timewait.c TIME-WAIT: the 2MSL timer, FINs and SYNs that hit it
+ *   tcp_output.c   building and sending segments; RST and ACK replies
+ *   tcp_timer.c    retransmission (SYN, SYN+ACK, FIN, data), connect timeout
+ *   tcp_isn.c      initial sequence numbers (RFC 6528)
+ *   tcp_buf.c      the byte rings behind the send and receive buffers
+ *   tcp_print.c    the `ss -tan`-like listing and the counters
+ *   tcp_hdr.c      the header on the wire; tcp_state.c the state names
+ */
+#ifndef TUNLAB_TRANSPORT_TCP_H
+#define TUNLAB_TRANSPORT_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "stack/core/clock.h"
+#include "stack/core/rng.h"
+#include "stack/core/timer.h"
+#include "stack/core/trace.h"
+#include "stack/transport/tcp_state.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ip4;
+struct tcp;
+struct tcb;
+
+/* The ephemeral port range (RFC 6335 §6). */
+#define TCP_EPHEMERAL_FIRST 49152
+#define TCP_EPHEMERAL_LAST 65535
+
+/*
+ * Tunables. tcp_config_default() fills the defaults; tcp_new(..., NULL)
+ * uses them. Times are in microseconds.
+ */
+struct tcp_config {
+    usec_t msl;               /* Maximum Segment Lifetime: 30 s; TIME-WAIT lasts 2×MSL
+                                 (RFC 9293 §3.4.2 suggests 2 minutes; Linux's
+                                 TIME-WAIT is 60 s, i.e. MSL 30 s) */
+    usec_t rto_initial;       /* 1 s (RFC 6298 §2.1) */
+    usec_t rto_min;           /* 200 ms (Linux; RFC 6298 §2.4 says 1 s) */
+    usec_t rto_max;           /* 120 s (Linux TCP_RTO_MAX; RFC 6298 §2.5 allows >= 60 s) */
+    unsigned syn_retries;     /* 6 (Linux tcp_syn_retries): SYN at 0,1,3,7,15,31,63 s,
+                                 connect fails with ETIMEDOUT at 127 s */
+    unsigned synack_retries;  /* 5 (Linux tcp_synack_retries) */
+    unsigned retries;         /* 15 (Linux tcp_retries2): data/FIN retransmissions
+                                 before the connection is dropped with ETIMEDOUT */
+    usec_t connect_timeout;   /* 0: none beyond syn_retries; else SYN-SENT fails with
+                                 ETIMEDOUT after this long */
+    usec_t fin_wait_2_timeout; /* 60 s (Linux tcp_fin_timeout): how long a connection
+                                 whose user has closed waits in FIN-WAIT-2 for the
+                                 peer's FIN; 0 = forever (RFC 9293) */
+    unsigned max_syn_backlog; /* 128: handshakes in SYN_RECV per listener */
+    unsigned max_backlog;     /* 128 (Linux somaxconn): cap on listen()'s backlog */
+    size_t sndbuf;            /* 64 KiB: send buffer per connection */
+    size_t rcvbuf;            /* 64 KiB - 1: receive buffer, the largest window
+                                 without window scaling */
+    uint16_t mss;             /* 0: interface MTU - 40 (RFC 9293 §3.7.1), else this */
+    unsigned challenge_ack_limit; /* 1000 challenge ACKs per second per stack
+                                 (RFC 5961 §7, Linux tcp_challenge_ack_limit) */
+    bool rfc1337;             /* false: an acceptable RST ends TIME-WAIT (RFC 9293);
+                                 true: TIME-WAIT ignores RSTs (RFC 1337 §3 fix F1) */
+};
+
+void tcp_config_default(struct tcp_config *cfg);
+
+/* Counters, printed like the Tcp: / TcpExt: sections of `netstat -s`
+ * (RFC 4022 MIB names in the comments where one exists). */
+struct tcp_stats {
+    uint64_t active_opens;       /* tcpActiveOpens: CLOSED -> SYN_SENT */
+    uint64_t passive_opens;      /* tcpPassiveOpens: LISTEN -> SYN_RECV */
+    uint64_t attempt_fails;      /* tcpAttemptFails: SYN_SENT/SYN_RECV -> CLOSED or LISTEN */
+    uint64_t estab_resets;       /* tcpEstabResets: ESTABLISHED/CLOSE_WAIT -> CLOSED */
+    uint64_t segs_in;            /* tcpInSegs: every segment received, errors included */
+    uint64_t segs_out;           /* tcpOutSegs: every segment sent, retransmissions excluded */
+    uint64_t retrans_segs;       /* tcpRetransSegs */
+    uint64_t in_errs;            /* tcpInErrs: bad checksum, header or options */
+    uint64_t out_rsts;           /* tcpOutRsts: segments sent with RST */
+    uint64_t in_rsts;            /* RSTs received that reset a connection */
+    uint64_t bad_checksum;       /* InCsumErrors */
+    uint64_t bad_header;         /* shorter than 20 bytes, or bad data offset */
+    uint64_t bad_options;        /* an option with length 0/1 or past the header */
+    uint64_t no_port;            /* no connection and no listener: answered with RST */
+    uint64_t drop_rst_no_tcb;    /* an RST for no connection: dropped, never answered */
+    uint64_t drop_bcast;         /* to a broadcast address: never answered */
+    uint64_t drop_not_acceptable; /* failed the sequence number check (§3.10.7.4 first) */
+    uint64_t drop_bad_ack;       /* unacceptable ACK (§3.10.7.4 fifth, RFC 5961 §5.2) */
+    uint64_t drop_no_ack;        /* synchronized state, ACK bit off */
+    uint64_t drop_listen;        /* LISTEN: neither SYN nor RST nor ACK */
+    uint64_t drop_syn_sent;      /* SYN-SENT: neither SYN nor RST */
+    uint64_t drop_out_of_order;  /* data beyond RCV.NXT (no reassembly queue yet) */
+    uint64_t syn_queue_full;     /* SYNs dropped: the SYN_RECV queue was full */
+    uint64_t accept_queue_full;  /* SYNs and final ACKs dropped: accept queue full
+                                    (Linux ListenOverflows) */
+    uint64_t challenge_acks;     /* RFC 5961 challenge ACKs sent */
+    uint64_t challenge_acks_limited; /* ... suppressed by the rate limit */
+    uint64_t rst_in_window;      /* in-window but not exact RSTs (challenged) */
+    uint64_t syn_in_window;      /* SYNs in synchronized states (challenged) */
+    uint64_t timeouts;           /* connections dropped after their retries */
+    uint64_t timewait_reacks;    /* retransmitted FINs re-ACKed in TIME-WAIT */
+    uint64_t timewait_recycled;  /* new SYNs accepted in TIME-WAIT (RFC 6191) */
+    uint64_t timewait_rst_ignored; /* RSTs ignored in TIME-WAIT (rfc1337) */
+    uint64_t data_after_close;   /* data for a closed user: answered with RST */
+    uint64_t out_no_route;       /* segments IPv4 refused (no route, no buffers) */
+    uint64_t icmp_errors;        /* ICMP errors about our segments */
+};
+
+/* Create TCP on the IPv4 layer `ip` and register it for protocol 6.
+ * `timers` runs its timers; `rng` seeds the ISN and hash keys and picks
+ * ephemeral ports; `trace` (may be NULL) and `node` name the trace events;
+ * cfg NULL = defaults. Returns NULL when out of memory. */
+struct tcp *tcp_new(struct ip4 *ip, struct timerq *timers, struct rng *rng,
+                    struct trace *trace, const char *node, const struct tcp_config *cfg);
+/* Free every connection (without sending anything) and TCP itself. */
+void tcp_free(struct tcp *tcp);
+
+const struct tcp_config *tcp_get_config(const struct tcp *tcp);
+/* Change tunables (MSL for a lab, say); affects timers armed afterwards. */
+void tcp_set_config(struct tcp *tcp, const struct tcp_config *cfg);
+const struct tcp_stats *tcp_get_stats(const struct tcp *tcp);
+void tcp_print_stats(const struct tcp *tcp, FILE *out);
+
+/* The state of the connection lip:lport <-> rip:rport, or of the listener
+ * on lip:lport when rip and rport are 0 (lip 0 matches a wildcard
+ * listener). TCP_CLOSED when no such connection exists (RFC 9293 §3.3.2:
+ * CLOSED "represents no connection state at all"). */
+int tcp_state_of(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
+
+/* One line of the connection listing. */
+struct tcp_conn_info {
+    int state;
+    uint32_t local_ip, remote_ip;
+    uint16_t local_port, remote_port;
+    size_t recv_q;           /* bytes not yet read; LISTEN: connections not yet accepted */
+    size_t send_q;           /* bytes not yet acknowledged; LISTEN: the backlog */
+    const char *timer;       /* "on" (retransmission), "timewait", "keepalive", or "off" */
+    usec_t timer_left;       /* until it fires */
+    unsigned retries;        /* retransmissions of the current segment */
+    bool orphan;             /* the user has closed (or never accepted) it */
+};
+typedef void (*tcp_conn_fn)(void *ctx, const struct tcp_conn_info *info);
+/* Every connection, listeners first, then by local port. */
+void tcp_foreach_conn(struct tcp *tcp, tcp_conn_fn fn, void *ctx, usec_t now);
+/* Print them like `ss -tano`:
+ *   State      Recv-Q Send-Q  Local Address:Port   Peer Address:Port  Timer
+ *   TIME-WAIT  0      0       10.0.0.1:49152       10.0.0.2:7         timer:(timewait,59.5s,0) */
+void tcp_print_conns(struct tcp *tcp, FILE *out, usec_t now);
+
+/* ---- The user calls (RFC 9293 §3.10) -------------------------------- */
+
+/* Called when something a user waits for may have happened: the connection
+ * was established or failed, data or a FIN arrived, send space was freed,
+ * a connection is ready to accept. Runs inside TCP: it must not call back
+ * into TCP except the read-only queries below; queue the work instead. */
+typedef void (*tcp_notify_fn)(void *ctx, struct tcb *tcb, usec_t now);
+
+/* A new connection in CLOSED, unbound, owned by the caller until
+ * tcp_close/tcp_abort hands it back to TCP. NULL when out of memory. */
+struct tcb *tcp_open(struct tcp *tcp);
+void tcp_set_notify(struct tcb *tcb, tcp_notify_fn fn, void *ctx);
+
+/* Bind to ip:port (host order; ip 0 = every local address; port 0 = an
+ * ephemeral port). -EINVAL if already bound, -EADDRNOTAVAIL if ip is not
+ * ours, -EADDRINUSE if another connection holds the port on an overlapping
+ * address — except that with reuseaddr set on this tcb, a port held only by
+ * connections in TIME-WAIT (or by connections that set reuseaddr too and
+ * are not listening) can be taken: SO_REUSEADDR's meaning. */
+int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port);
+void tcp_set_reuseaddr(struct tcb *tcb, bool on);
+
+/* Passive OPEN: CLOSED -> LISTEN. Binds an ephemeral port if unbound.
+ * backlog bounds the completed connections waiting for tcp_accept (clamped
+ * to 1..max_backlog); handshakes in progress are bounded by max_syn_backlog. */
+int tcp_listen(struct tcb *tcb, int backlog, usec_t now);
+/* The oldest completed connection of a listener, now owned by the caller,
+ * or NULL (*err = -EAGAIN, or -EINVAL when tcb is not listening). */
+struct tcb *tcp_accept(struct tcb *listener, int *err, usec_t now);
+
+/* Active OPEN: CLOSED -> SYN_SENT, the SYN goes out now. Binds an ephemeral
+ * port and the route's source address if needed. Returns 0 (the result
+ * comes later: ESTABLISHED, or tcp_error() = -ECONNREFUSED / -ETIMEDOUT),
+ * -EISCONN / -EALREADY, -ENETUNREACH (no route), -EADDRNOTAVAIL (this
+ * 4-tuple exists already, in TIME-WAIT say). */
+int tcp_connect(struct tcb *tcb, uint32_t ip, uint16_t port, usec_t now);
+
+/* SEND: queue up to len bytes (fewer if the send buffer is nearly full) and
+ * send what the window allows. Returns bytes queued, or -EAGAIN (buffer
+ * full or not yet established), -EPIPE (shut down for writing / closing),
+ * -ENOTCONN, or the connection's error (-ECONNRESET). */
+ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, usec_t now);
+/* RECEIVE: copy up to len bytes in order. Returns bytes copied, 0 at end of
+ * stream (the peer's FIN has been read past), -EAGAIN, or the connection's
+ * error. */
+ssize_t tcp_receive(struct tcb *tcb, void *buf, size_t len, usec_t now);
+
+/* shutdown(2): rd stops reading (received data is discarded from now on),
+ * wr queues a FIN after the data already sent (ESTABLISHED -> FIN_WAIT_1,
+ * CLOSE_WAIT -> LAST_ACK). -ENOTCONN if not connected. */
+int tcp_shutdown(struct tcb *tcb, bool rd, bool wr, usec_t now);
+/* CLOSE: the user is done with tcb, which must not be used afterwards. TCP
+ * finishes the close by itself (FIN, FIN-WAIT, TIME-WAIT) and frees the
+ * tcb in CLOSED. Unread data, or linger-zero set, aborts instead (RST:
+ * RFC 1122 §4.2.2.13, "data was lost"). A listener's pending connections
+ * are reset. */
+void tcp_close(struct tcb *tcb, usec_t now);
+/* ABORT: send RST (in synchronized states) and free tcb at once. */
+void tcp_abort(struct tcb *tcb, usec_t now);
+/* close() sends RST instead of FIN (SO_LINGER with l_linger = 0). */
+void tcp_set_linger_zero(struct tcb *tcb, bool on);
+
+/* STATUS and friends: read-only, safe inside the notify callback. */
+int tcp_get_state(const struct tcb *tcb);
+/* The pending error (negative errno) or 0; tcp_take_error clears it. */
+int tcp_error(const struct tcb *tcb);
+int tcp_take_error(struct tcb *tcb);
+bool tcp_readable(const struct tcb *tcb);     /* data, EOF or an error waits */
+bool tcp_writable(const struct tcb *tcb);     /* connected and send space free */
+bool tcp_acceptable(const struct tcb *tcb);   /* a listener with a completed connection */
+bool tcp_connecting(const struct tcb *tcb);   /* SYN_SENT or SYN_RECV after connect */
+bool tcp_eof(const struct tcb *tcb);          /* the peer's FIN has arrived */
+size_t tcp_recv_queued(const struct tcb *tcb);   /* bytes waiting to be read */
+size_t tcp_send_queued(const struct tcb *tcb);   /* bytes not yet acknowledged */
+size_t tcp_send_space(const struct tcb *tcb);    /* bytes tcp_send would take now */
+void tcp_local(const struct tcb *tcb, uint32_t *ip, uint16_t *port);
+void tcp_remote(const struct tcb *tcb, uint32_t *ip, uint16_t *port);
+
+/* Buffer sizes (before connect/listen; a listener passes its own to the
+ * connections it accepts). */
+int tcp_set_sndbuf(struct tcb *tcb, size_t bytes);
+int tcp_set_rcvbuf(struct tcb *tcb, size_t bytes);
+size_t tcp_get_sndbuf(const struct tcb *tcb);
+size_t tcp_get_rcvbuf(const struct tcb *tcb);
+
+/* The ISN tcp_connect would use for this 4-tuple at time now (RFC 6528),
+ * for tests that predict sequence numbers. */
+uint32_t tcp_isn_peek(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
+                      uint16_t rport, usec_t now);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * tcp_buf.h — a byte ring: the storage behind a connection's send and
+ * receive buffers.
+ *
+ *   send buffer:    [ sent, not yet acknowledged | not yet sent ]
+ *                   ^ SND.UNA                    ^ SND.NXT        (data bytes)
+ *   receive buffer: [ received in order, not yet read by the user ]
+ *                   ^ next byte the user reads   ^ RCV.NXT
+ *
+ * The ring knows nothing about sequence numbers; the control block maps
+ * them (tcb.h: snd_buf_seq). Storage is allocated on the first write, so
+ * half-open connections in a listener's queue cost no buffer memory.
+ */
+#ifndef TUNLAB_TRANSPORT_TCP_BUF_H
+#define TUNLAB_TRANSPORT_TCP_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tcp_buf {
+    uint8_t *data;   /* NULL until the first write */
+    size_t cap;      /* capacity in bytes */
+    size_t head;     /* index of the oldest byte */
+    size_t len;      /* bytes held */
+};
+
+void tcp_buf_init(struct tcp_buf *b, size_t cap);
+void tcp_buf_free(struct tcp_buf *b);
+/* Change the capacity; only while empty. Returns 0 or -EBUSY. */
+int tcp_buf_set_cap(struct tcp_buf *b, size_t cap);
+
+static inline size_t tcp_buf_len(const struct tcp_buf *b) { return b->len; }
+static inline size_t tcp_buf_space(const struct tcp_buf *b) { return b->cap - b->len; }
+
+/* Append up to len bytes; returns how many fit (0 if the storage could not
+ * be allocated). */
+size_t tcp_buf_write(struct tcp_buf *b, const void *src, size_t len);
+/* Copy up to len bytes starting `off` bytes after the oldest, without
+ * consuming them; returns how many were copied. */
+size_t tcp_buf_peek(const struct tcp_buf *b, size_t off, void *dst, size_t len);
+/* Drop the oldest n bytes (n <= len). */
+void tcp_buf_consume(struct tcp_buf *b, size_t n);
+/* peek(0) then consume. */
+size_t tcp_buf_read(struct tcp_buf *b, void *dst, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

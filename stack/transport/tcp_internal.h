@@ -1,0 +1,167 @@
+/*
+ * tcp_internal.h — what TCP's source files share: the instance, and the
+ * functions one file offers the others. Private to stack/transport/tcp*.c.
+ */
+#ifndef TUNLAB_TRANSPORT_TCP_INTERNAL_H
+#define TUNLAB_TRANSPORT_TCP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stack/core/clock.h"
+#include "stack/core/pkb.h"
+#include "stack/core/rng.h"
+#include "stack/core/siphash.h"
+#include "stack/core/timer.h"
+#include "stack/core/trace.h"
+#include "stack/net/ip4.h"
+#include "stack/transport/tcb.h"
+#include "stack/transport/tcp.h"
+#include "stack/transport/tcp_hdr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TCP_HASH_BUCKETS 256
+/* RFC 9293 §3.7.1: without an MSS option, assume 536 (576 - 40). */
+#define TCP_DEFAULT_MSS 536
+
+struct tcp {
+    struct ip4 *ip;
+    struct timerq *timers;
+    struct rng *rng;
+    struct trace *trace;
+    char node[TRACE_NODE_LEN];
+    struct tcp_config cfg;
+    struct tcp_stats stats;
+
+    struct siphash_key isn_key;    /* RFC 6528's secret key */
+    struct siphash_key hash_key;   /* keys the connection hash (no hash flooding) */
+
+    struct tcb *all;               /* every tcb, newest first */
+    struct tcb *hash[TCP_HASH_BUCKETS];
+
+    /* RFC 5961 §7: challenge ACKs sent in the current one-second slot. */
+    usec_t challenge_slot_start;
+    unsigned challenge_count;
+};
+
+/* A received segment as tcp_input sees it: the parsed header plus what
+ * IPv4 told us. seg_len is RFC 9293's SEG.LEN: data plus one for SYN and
+ * one for FIN. */
+struct tcp_seg {
+    struct tcp_hdr h;
+    uint32_t src_ip, dst_ip;
+    uint32_t seg_len;
+};
+
+/* ---- tcp.c: tables and life cycle ---- */
+struct tcb *tcp_tcb_alloc(struct tcp *tcp);
+/* Exact 4-tuple match among hashed connections. */
+struct tcb *tcp_lookup(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
+                       uint16_t rport);
+/* The listener for lip:lport, an exact address before a wildcard. */
+struct tcb *tcp_lookup_listener(struct tcp *tcp, uint32_t lip, uint16_t lport);
+void tcp_hash_insert(struct tcb *tcb);
+void tcp_hash_remove(struct tcb *tcb);
+/* Fill tcb->subject from the 4-tuple. */
+void tcp_set_subject(struct tcb *tcb);
+/* Move to a new state: check the transition table, record it in the trace,
+ * count it. */
+void tcp_set_state(struct tcb *tcb, int state, usec_t now);
+/* The connection is over: CLOSED, unhashed, timers off, `err` (0 or a
+ * negative errno) kept for the user, who is notified. Frees the tcb when no
+ * user holds it: the caller must not touch tcb afterwards. */
+void tcp_tcb_done(struct tcb *tcb, int err, usec_t now);
+/* Free a tcb in CLOSED that no user holds and no queue links. */
+void tcp_tcb_free(struct tcb *tcb);
+/* Tell the user (if any) that something changed. */
+void tcp_notify_user(struct tcb *tcb, usec_t now);
+/* A free ephemeral port, or 0. */
+uint16_t tcp_pick_ephemeral(struct tcp *tcp);
+/* Our MSS for a connection to dst: cfg.mss, else the route's MTU - 40. */
+uint16_t tcp_mss_for(struct tcp *tcp, uint32_t dst);
+/* Allocate buffers sizes etc. for a connection about to open. */
+void tcp_tcb_init_send(struct tcb *tcb, uint32_t iss, usec_t now);
+
+/* ---- tcp_isn.c ---- */
+uint32_t tcp_isn(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
+                 uint16_t rport, usec_t now);
+
+/* ---- tcp_input.c ---- */
+void tcp_input(void *ctx, struct pkb *p, const struct ip4_rx_info *info, usec_t now);
+void tcp_icmp_error(void *ctx, uint8_t type, uint8_t code, const uint8_t *quoted,
+                    size_t quoted_len, usec_t now);
+/* RFC 9293 §3.10.7.4's checks for SYN_RECV and the synchronized states
+ * (tcp_listen.c and tcp_timewait.c hand segments here). */
+void tcp_input_synchronized(struct tcb *tcb, struct tcp_seg *seg, usec_t now);
+/* Process the peer's options on a SYN: MSS, and later window scale. */
+void tcp_input_syn_options(struct tcb *tcb, const struct tcp_seg *seg);
+
+/* ---- tcp_listen.c ---- */
+/* SEGMENT ARRIVES in LISTEN (RFC 9293 §3.10.7.2). iss_hint != 0 is the ISS
+ * to use (a SYN that reopens a TIME-WAIT connection, RFC 6191). */
+void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hint,
+                      usec_t now);
+/* A child in SYN_RECV reached ESTABLISHED: move it to the accept queue.
+ * Returns false when the accept queue is full (the ACK is then dropped and
+ * the child stays in SYN_RECV, as Linux does). */
+bool tcp_listen_child_established(struct tcb *child, usec_t now);
+/* Unlink a child from its listener's queue. */
+void tcp_listen_unlink(struct tcb *child);
+/* Reset and free every child of a closing listener. */
+void tcp_listen_close_children(struct tcb *listener, usec_t now);
+void tcb_queue_push(struct tcb_queue *q, struct tcb *tcb);
+struct tcb *tcb_queue_pop(struct tcb_queue *q);
+bool tcb_queue_remove(struct tcb_queue *q, struct tcb *tcb);
+
+/* ---- tcp_timewait.c ---- */
+/* Enter TIME-WAIT (RFC 9293 §3.10.7.4 eighth check): free the buffers,
+ * start the 2MSL timer. */
+void tcp_timewait_enter(struct tcb *tcb, usec_t now);
+/* Restart the 2MSL timer (a retransmitted FIN arrived). */
+void tcp_timewait_restart(struct tcb *tcb, usec_t now);
+/* A segment for a connection in TIME-WAIT. */
+void tcp_timewait_input(struct tcb *tcb, struct tcp_seg *seg, usec_t now);
+void tcp_timewait_expired(struct timer *t, void *arg, usec_t now);
+
+/* ---- tcp_output.c ---- */
+/* Send one segment of tcb: flags, sequence number `seq`, `len` bytes of the
+ * send buffer starting at `seq` (0 for none); SYN segments carry our
+ * options. Counts it; is_rtx marks retransmissions. Returns 0 or an errno. */
+int tcp_send_segment(struct tcb *tcb, uint8_t flags, uint32_t seq, uint32_t len,
+                     bool is_rtx, usec_t now);
+/* Send what the window allows: new data, then the FIN. */
+void tcp_output(struct tcb *tcb, usec_t now);
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+void tcp_send_ack(struct tcb *tcb, usec_t now);
+/* RFC 5961 §3.2/§4.2: the same ACK, rate limited per stack (§7). */
+void tcp_send_challenge_ack(struct tcb *tcb, usec_t now);
+/* <SEQ=SND.NXT><CTL=RST>, for ABORT. */
+void tcp_send_rst(struct tcb *tcb, usec_t now);
+/* The reply to a segment no connection wants (RFC 9293 §3.10.7.1):
+ * ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; ACK on: <SEQ=SEG.ACK><CTL=RST>.
+ * Never for a segment that carries RST itself. */
+void tcp_send_rst_reply(struct tcp *tcp, const struct tcp_seg *seg, usec_t now);
+/* The window we advertise now. */
+uint32_t tcp_rcv_window(const struct tcb *tcb);
+
+/* ---- tcp_timer.c ---- */
+void tcp_timer_init(struct tcb *tcb);
+void tcp_timer_cancel_all(struct tcb *tcb);
+/* Arm the retransmission timer at now + rto unless it runs already. */
+void tcp_rto_arm(struct tcb *tcb, usec_t now);
+/* Restart it (new data acknowledged), or stop it when nothing is in flight. */
+void tcp_rto_restart(struct tcb *tcb, usec_t now);
+void tcp_rto_stop(struct tcb *tcb);
+/* Start the connect timeout (cfg.connect_timeout, if any). */
+void tcp_conn_timer_arm(struct tcb *tcb, usec_t now);
+/* Start FIN-WAIT-2's timeout for an orphaned connection. */
+void tcp_fin_wait_2_timer_arm(struct tcb *tcb, usec_t now);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

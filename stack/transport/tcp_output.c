@@ -1,0 +1,224 @@
+/*
+ * tcp_output.c — building and sending segments.
+ *
+ * One function builds every segment a connection sends (tcp_send_segment);
+ * tcp_output decides what the windows allow (RFC 9293 §3.8.6: send only
+ * within SND.UNA + SND.WND), and the small senders below form the replies
+ * the RFC writes as <SEQ=...><ACK=...><CTL=...>.
+ *
+ * Window values: our window is the free space of the receive buffer, at most
+ * 65,535 (no window scaling yet), so a fresh connection advertises 65535 —
+ * in SYN and SYN+ACK too, which carry exactly one option, <mss M> with M =
+ * the interface MTU - 40 (1460 on Ethernet), in Linux's option layout.
+ * An RST sent by ABORT carries ACK as well (`R.`), as Linux's does.
+ */
+#include "stack/transport/tcp_internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "stack/core/log.h"
+#include "stack/core/seq.h"
+#include "stack/net/ip4.h"
+
+uint32_t tcp_rcv_window(const struct tcb *tcb)
+{
+    size_t space = tcp_buf_space(&tcb->rcvbuf);
+
+    return space > 65535 ? 65535 : (uint32_t)space;
+}
+
+/* Fill h with tcb's ports and our window. */
+static void header_for(const struct tcb *tcb, struct tcp_hdr *h, uint8_t flags, uint32_t seq)
+{
+    tcp_hdr_init(h);
+    h->src_port = tcb->local_port;
+    h->dst_port = tcb->remote_port;
+    h->seq = seq;
+    h->flags = flags;
+    if (flags & TCP_FLAG_ACK)
+        h->ack = tcb->rcv_nxt;
+    h->window = (uint16_t)tcp_rcv_window(tcb);
+    if (flags & TCP_FLAG_SYN) {
+        /* RFC 9293 §3.7.1: announce our MSS on the SYN (MUST-14 for the
+         * value to mean anything else than 536). */
+        h->opt.has_mss = true;
+        h->opt.mss = tcb->rcv_mss;
+    }
+}
+
+/* Emit h in front of p, checksum it, and hand it to IPv4 (which takes p). */
+static int transmit(struct tcp *tcp, struct pkb *p, const struct tcp_hdr *h, uint32_t src,
+                    uint32_t dst, usec_t now)
+{
+    int err = tcp_hdr_emit(p, h);
+
+    if (err < 0) {
+        pkb_free(p);
+        return err;
+    }
+    tcp_checksum_fill(p, src, dst);
+    if (h->flags & TCP_FLAG_RST)
+        tcp->stats.out_rsts++;
+    err = ip4_output(tcp->ip, p, src, dst, IP4_PROTO_TCP, now);
+    if (err < 0)
+        tcp->stats.out_no_route++;
+    return err;
+}
+
+int tcp_send_segment(struct tcb *tcb, uint8_t flags, uint32_t seq, uint32_t len, bool is_rtx,
+                     usec_t now)
+{
+    struct tcp *tcp = tcb->tcp;
+    struct tcp_hdr h;
+    struct pkb *p = pkb_alloc(PKB_DEFAULT_HEADROOM, len);
+
+    if (!p)
+        return -ENOBUFS;
+    if (len > 0) {
+        /* The data comes from the send buffer, whose first byte is
+         * snd_buf_seq: a retransmission reads the same bytes again. */
+        size_t off = (size_t)(uint32_t)(seq - tcb->snd_buf_seq);
+        uint8_t *d = pkb_put(p, len);
+
+        if (!d || tcp_buf_peek(&tcb->sndbuf, off, d, len) != len) {
+            log_error("tcp", "%s: send buffer has no bytes at seq %u", tcb->subject, seq);
+            pkb_free(p);
+            return -EINVAL;
+        }
+    }
+    header_for(tcb, &h, flags, seq);
+    if (flags & TCP_FLAG_ACK) {
+        tcb->rcv_wnd = h.window;
+        tcb->ack_pending = false;   /* this segment carries the ACK we owed */
+    }
+    if (is_rtx)
+        tcp->stats.retrans_segs++;
+    else
+        tcp->stats.segs_out++;
+    return transmit(tcp, p, &h, tcb->local_ip, tcb->remote_ip, now);
+}
+
+/* Is tcb in a state that sends data and FIN? (RFC 9293 §3.10.2: SEND in
+ * ESTABLISHED and CLOSE-WAIT; data queued before a CLOSE still drains in
+ * FIN-WAIT-1, CLOSING and LAST-ACK.) */
+static bool may_send_data(int state)
+{
+    switch (state) {
+    case TCP_ESTABLISHED:
+    case TCP_CLOSE_WAIT:
+    case TCP_FIN_WAIT_1:
+    case TCP_CLOSING:
+    case TCP_LAST_ACK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void tcp_output(struct tcb *tcb, usec_t now)
+{
+    if (!may_send_data(tcb->state))
+        return;
+    for (;;) {
+        int32_t off = seq_diff(tcb->snd_nxt, tcb->snd_buf_seq);
+        size_t buffered = tcp_buf_len(&tcb->sndbuf);
+        uint32_t wnd = tcb->snd_wnd < tcb->cwnd ? tcb->snd_wnd : tcb->cwnd;
+        int32_t usable = seq_diff(tcb->snd_una + wnd, tcb->snd_nxt);
+        size_t unsent, len;
+        bool fin, is_rtx;
+        uint8_t flags = TCP_FLAG_ACK;
+
+        if (off < 0 || (size_t)off > buffered)
+            break;   /* nothing left: the FIN is out already */
+        unsent = buffered - (size_t)off;
+        len = unsent;
+        if (usable <= 0)
+            len = 0;
+        else if (len > (size_t)usable)
+            len = (size_t)usable;
+        if (len > tcb->snd_mss)
+            len = tcb->snd_mss;
+        /* The FIN follows the last byte of data (RFC 9293 §3.10.4: "queue
+         * this until all preceding SENDs have been segmentized"). */
+        fin = tcb->fin_queued && (size_t)off + len == buffered;
+        if (len == 0 && !fin)
+            break;
+        if (len > 0 && (size_t)off + len == buffered)
+            flags |= TCP_FLAG_PSH;   /* the end of what the user gave us */
+        if (fin)
+            flags |= TCP_FLAG_FIN;
+        is_rtx = seq_lt(tcb->snd_nxt, tcb->snd_max);
+        tcp_send_segment(tcb, flags, tcb->snd_nxt, (uint32_t)len, is_rtx, now);
+        tcb->snd_nxt += (uint32_t)len + (fin ? 1 : 0);
+        if (fin) {
+            tcb->fin_sent = true;
+            tcb->fin_seq = tcb->snd_nxt - 1;
+        }
+        tcb->snd_max = seq_max(tcb->snd_max, tcb->snd_nxt);
+        tcp_rto_arm(tcb, now);
+        if (fin)
+            break;
+    }
+}
+
+void tcp_send_ack(struct tcb *tcb, usec_t now)
+{
+    tcp_send_segment(tcb, TCP_FLAG_ACK, tcb->snd_nxt, 0, false, now);
+}
+
+void tcp_send_challenge_ack(struct tcb *tcb, usec_t now)
+{
+    struct tcp *tcp = tcb->tcp;
+
+    /* RFC 5961 §7: a system-wide limit on challenge ACKs, so that spoofed
+     * segments cannot turn us into an ACK amplifier. Linux randomises the
+     * limit to close a side channel (CVE-2016-5696); we keep it exact so
+     * runs are reproducible. */
+    if (now - tcp->challenge_slot_start >= USEC_PER_SEC || now < tcp->challenge_slot_start) {
+        tcp->challenge_slot_start = now;
+        tcp->challenge_count = 0;
+    }
+    if (tcp->challenge_count >= tcp->cfg.challenge_ack_limit) {
+        tcp->stats.challenge_acks_limited++;
+        return;
+    }
+    tcp->challenge_count++;
+    tcp->stats.challenge_acks++;
+    trace_note(tcp->trace, now, tcp->node, tcb->subject, "challenge ACK (RFC 5961)");
+    tcp_send_ack(tcb, now);
+}
+
+void tcp_send_rst(struct tcb *tcb, usec_t now)
+{
+    tcp_send_segment(tcb, TCP_FLAG_RST | TCP_FLAG_ACK, tcb->snd_max, 0, false, now);
+}
+
+void tcp_send_rst_reply(struct tcp *tcp, const struct tcp_seg *seg, usec_t now)
+{
+    struct tcp_hdr h;
+    struct pkb *p;
+
+    if (seg->h.flags & TCP_FLAG_RST)
+        return;   /* never answer a reset with a reset */
+    p = pkb_alloc(PKB_DEFAULT_HEADROOM, 0);
+    if (!p)
+        return;
+    tcp_hdr_init(&h);
+    h.src_port = seg->h.dst_port;
+    h.dst_port = seg->h.src_port;
+    if (seg->h.flags & TCP_FLAG_ACK) {
+        /* RFC 9293 §3.10.7.1: "<SEQ=SEG.ACK><CTL=RST>" — the sequence number
+         * the peer expects from us, so it accepts the reset. */
+        h.seq = seg->h.ack;
+        h.flags = TCP_FLAG_RST;
+    } else {
+        /* "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>" — no ACK of ours to
+         * quote, so acknowledge exactly what it sent. */
+        h.seq = 0;
+        h.ack = seg->h.seq + seg->seg_len;
+        h.flags = TCP_FLAG_RST | TCP_FLAG_ACK;
+    }
+    tcp->stats.segs_out++;
+    transmit(tcp, p, &h, seg->dst_ip, seg->src_ip, now);
+}

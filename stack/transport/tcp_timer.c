@@ -1,0 +1,182 @@
+/*
+ * tcp_timer.c — a connection's timers.
+ *
+ *   rto      retransmission: SYN (SYN-SENT), SYN+ACK (SYN-RECEIVED), data and
+ *            FIN. Each timeout doubles the RTO (RFC 6298 §5.5, "back off the
+ *            timer") up to rto_max, so a lost SYN is sent again after 1, 3,
+ *            7, 15, 31, 63 s; after syn_retries (6) the connect fails with
+ *            ETIMEDOUT at 127 s, Linux's numbers.
+ *   connect  an optional overall bound on SYN-SENT (cfg.connect_timeout).
+ *   tw       TIME-WAIT's 2MSL (tcp_timewait.c), or the FIN-WAIT-2 timeout
+ *            of a connection whose user has gone.
+ *
+ * (Issue 7 adds RTT estimation, persist, delayed ACK and keepalive here.)
+ */
+#include "stack/transport/tcp_internal.h"
+
+#include <errno.h>
+
+#include "stack/core/seq.h"
+
+static void rto_expired(struct timer *t, void *arg, usec_t now);
+static void conn_timer_expired(struct timer *t, void *arg, usec_t now);
+static void tw_timer_expired(struct timer *t, void *arg, usec_t now);
+
+void tcp_timer_init(struct tcb *tcb)
+{
+    timer_init(&tcb->rto_timer, rto_expired, tcb, "rto");
+    timer_init(&tcb->conn_timer, conn_timer_expired, tcb, "connect");
+    timer_init(&tcb->tw_timer, tw_timer_expired, tcb, "2msl");
+}
+
+void tcp_timer_cancel_all(struct tcb *tcb)
+{
+    struct timerq *q = tcb->tcp->timers;
+
+    timer_cancel(q, &tcb->rto_timer);
+    timer_cancel(q, &tcb->conn_timer);
+    timer_cancel(q, &tcb->tw_timer);
+}
+
+void tcp_rto_arm(struct tcb *tcb, usec_t now)
+{
+    if (!timer_armed(&tcb->rto_timer))
+        timer_arm(tcb->tcp->timers, &tcb->rto_timer, now + tcb->rto);
+}
+
+void tcp_rto_stop(struct tcb *tcb)
+{
+    timer_cancel(tcb->tcp->timers, &tcb->rto_timer);
+}
+
+void tcp_rto_restart(struct tcb *tcb, usec_t now)
+{
+    /* RFC 6298 §5.2: "When all outstanding data has been acknowledged, turn
+     * off the retransmission timer." §5.3: "When an ACK is received that
+     * acknowledges new data, restart the retransmission timer". */
+    if (tcb->snd_una == tcb->snd_max)
+        tcp_rto_stop(tcb);
+    else
+        timer_arm(tcb->tcp->timers, &tcb->rto_timer, now + tcb->rto);
+}
+
+void tcp_conn_timer_arm(struct tcb *tcb, usec_t now)
+{
+    usec_t limit = tcb->tcp->cfg.connect_timeout;
+
+    if (limit)
+        timer_arm(tcb->tcp->timers, &tcb->conn_timer, now + limit);
+}
+
+void tcp_fin_wait_2_timer_arm(struct tcb *tcb, usec_t now)
+{
+    usec_t limit = tcb->tcp->cfg.fin_wait_2_timeout;
+
+    if (limit && tcb->user_closed)
+        timer_arm(tcb->tcp->timers, &tcb->tw_timer, now + limit);
+}
+
+/* RFC 6298 §5.5: double the RTO, up to the maximum. */
+static void back_off(struct tcb *tcb, usec_t now)
+{
+    struct tcp *tcp = tcb->tcp;
+
+    tcb->rto *= 2;
+    if (tcb->rto > tcp->cfg.rto_max)
+        tcb->rto = tcp->cfg.rto_max;
+    trace_var(tcp->trace, now, tcp->node, tcb->subject, "rto_ms",
+              (int64_t)(tcb->rto / USEC_PER_MSEC));
+}
+
+/* The connection gave up: count it and tell the user why. */
+static void give_up(struct tcb *tcb, usec_t now)
+{
+    struct tcp *tcp = tcb->tcp;
+    int err = tcb->soft_error ? tcb->soft_error : -ETIMEDOUT;
+
+    tcp->stats.timeouts++;
+    trace_note(tcp->trace, now, tcp->node, tcb->subject, "gave up after %u retransmissions",
+               tcb->retries);
+    tcp_tcb_done(tcb, err, now);
+}
+
+static void retransmit_syn(struct tcb *tcb, usec_t now)
+{
+    uint8_t flags = TCP_FLAG_SYN;
+
+    if (tcb->state == TCP_SYN_RECV)
+        flags |= TCP_FLAG_ACK;   /* SYN+ACK: ours, and the ACK of theirs */
+    tcp_send_segment(tcb, flags, tcb->iss, 0, true, now);
+}
+
+static void rto_expired(struct timer *t, void *arg, usec_t now)
+{
+    struct tcb *tcb = arg;
+    struct tcp *tcp = tcb->tcp;
+    unsigned limit;
+
+    (void)t;
+    switch (tcb->state) {
+    case TCP_SYN_SENT:
+    case TCP_SYN_RECV:
+        limit = tcb->passive ? tcp->cfg.synack_retries : tcp->cfg.syn_retries;
+        if (tcb->retries >= limit) {
+            give_up(tcb, now);
+            return;
+        }
+        tcb->retries++;
+        back_off(tcb, now);
+        retransmit_syn(tcb, now);
+        tcp_rto_arm(tcb, now);
+        return;
+    case TCP_ESTABLISHED:
+    case TCP_CLOSE_WAIT:
+    case TCP_FIN_WAIT_1:
+    case TCP_CLOSING:
+    case TCP_LAST_ACK:
+        if (tcb->snd_una == tcb->snd_max)
+            return;   /* everything was acknowledged meanwhile */
+        if (tcb->retries >= tcp->cfg.retries) {
+            give_up(tcb, now);
+            return;
+        }
+        tcb->retries++;
+        back_off(tcb, now);
+        /* RFC 6298 §5.4: retransmit the earliest segment not acknowledged.
+         * Go back to SND.UNA and let tcp_output send one segment: the loss
+         * window of RFC 5681 §3.1 is one segment. */
+        tcb->snd_nxt = tcb->snd_una;
+        tcb->cwnd = tcb->snd_mss;
+        tcp_output(tcb, now);
+        tcp_rto_arm(tcb, now);
+        return;
+    default:
+        return;
+    }
+}
+
+static void conn_timer_expired(struct timer *t, void *arg, usec_t now)
+{
+    struct tcb *tcb = arg;
+
+    (void)t;
+    if (tcb->state == TCP_SYN_SENT || (tcb->state == TCP_SYN_RECV && !tcb->passive))
+        give_up(tcb, now);
+}
+
+static void tw_timer_expired(struct timer *t, void *arg, usec_t now)
+{
+    struct tcb *tcb = arg;
+
+    if (tcb->state == TCP_TIME_WAIT) {
+        tcp_timewait_expired(t, arg, now);
+        return;
+    }
+    if (tcb->state == TCP_FIN_WAIT_2 && tcb->user_closed) {
+        /* Linux's tcp_fin_timeout: the user has gone and the peer never sent
+         * its FIN; drop the connection instead of waiting forever. */
+        trace_note(tcb->tcp->trace, now, tcb->tcp->node, tcb->subject,
+                   "FIN-WAIT-2 timeout");
+        tcp_tcb_done(tcb, 0, now);
+    }
+}
