@@ -199,6 +199,8 @@ int loop_run_until(struct loop *l, usec_t end)
             l->ops->run_timers(l->ctx, now);
         struct timespec *sleep_for = sleep_time(l, now, end, &ts);
         loop_leave(l);
+        if (atomic_load(&l->stop))
+            break;   /* a timer asked to stop: do not sleep first */
 
         fds[0] = (struct pollfd){.fd = l->wake_fd, .events = POLLIN};
         for (int i = 0; i < l->device_count; i++)
