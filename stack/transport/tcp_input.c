@@ -363,6 +363,8 @@ static enum text_result seventh_check_text(struct tcb *tcb, struct tcp_seg *seg,
     uint32_t wnd;
 
     *fin = seg->h.flags & TCP_FLAG_FIN;
+    if (seg->h.flags & TCP_FLAG_SYN)
+        seq += 1;   /* the SYN takes the first sequence number, the data follows */
     /* "If a segment's contents straddle the boundary between old and new,
      * only the new parts are processed." Trim what we have already. */
     if (seq_lt(seq, tcb->rcv_nxt)) {
@@ -450,19 +452,36 @@ static bool eighth_check_fin(struct tcb *tcb, usec_t now)
     }
 }
 
+/* Simultaneous open, RFC 9293 Figure 8 line 6: in SYN-RECEIVED after our
+ * SYN-SENT, the peer's SYN,ACK <SEQ=300><ACK=101> arrives. Read literally,
+ * the first check finds it old (its SYN is already counted in RCV.NXT) and
+ * the fourth would challenge its SYN; the connection would only open when a
+ * retransmission comes. Like Linux (tcp_validate_incoming), accept exactly
+ * this segment as the ACK of our SYN. */
+static bool simultaneous_open_synack(const struct tcb *tcb, const struct tcp_seg *seg)
+{
+    uint8_t f = seg->h.flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST);
+
+    return tcb->state == TCP_SYN_RECV && !tcb->passive &&
+           f == (TCP_FLAG_SYN | TCP_FLAG_ACK) && seg->h.seq + 1 == tcb->rcv_nxt &&
+           seg->h.ack == tcb->snd_max;
+}
+
 void tcp_input_synchronized(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
 {
     bool fin;
 
-    if (!first_check_sequence(tcb, seg, now))
-        return;
-    if (seg->h.flags & TCP_FLAG_RST) {
-        second_check_rst(tcb, seg, now);
-        return;
-    }
-    if (seg->h.flags & TCP_FLAG_SYN) {
-        fourth_check_syn(tcb, seg, now);
-        return;
+    if (!simultaneous_open_synack(tcb, seg)) {
+        if (!first_check_sequence(tcb, seg, now))
+            return;
+        if (seg->h.flags & TCP_FLAG_RST) {
+            second_check_rst(tcb, seg, now);
+            return;
+        }
+        if (seg->h.flags & TCP_FLAG_SYN) {
+            fourth_check_syn(tcb, seg, now);
+            return;
+        }
     }
     if (!fifth_check_ack(tcb, seg, now))
         return;
