@@ -3,15 +3,18 @@
  * packets that wait for a reply. The policy (when an entry is created, what
  * refreshes it, what is evicted) is written out in arp_cache.h.
  *
- *            arp_output, unknown host           request from a host, for us
- *                     |                                     |
- *                     v        reply                        v
- *               INCOMPLETE ---------------> REACHABLE <--- STALE
- *                |  (retry every             |     reply    ^  |
- *                |   retry_interval)         | reachable_   |  | stale_time
- *                | max_requests sent         | time         |  v
- *                v                           +--------------+ (removed)
- *          (removed; packets go to the unreachable handler)
+ *   from        event                                    to
+ *   ----------  ---------------------------------------  ---------------------------
+ *   (none)      arp_output for a host not in the cache   INCOMPLETE, request sent
+ *   (none)      a request for our address                STALE
+ *   INCOMPLETE  retry timer, fewer than max_requests     INCOMPLETE, request sent
+ *   INCOMPLETE  retry timer, max_requests sent           (removed; unreachable handler)
+ *   INCOMPLETE  reply / request from the host            REACHABLE / STALE, queue sent
+ *   REACHABLE   reachable_time passed                    STALE
+ *   REACHABLE   request from the host, same / new MAC    REACHABLE / STALE
+ *   STALE       reply / request from the host            REACHABLE / STALE (age restarts)
+ *   STALE       stale_time passed                        (removed)
+ *   STALE       cache full, this is the oldest STALE     (evicted)
  */
 #include "stack/link/arp_cache.h"
 
