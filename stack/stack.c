@@ -140,6 +140,8 @@ void stack_print_stats(const struct stack *st, FILE *out)
                 (unsigned long long)dev->stats.tx_dropped);
         if (st->eths[i] != NULL)
             eth_print_stats(st->eths[i], out);
+        if (st->arps[i] != NULL)
+            arp_print_stats(st->arps[i], out);
     }
     ip4_print_stats(st->ip, out);
     icmp_print_stats(st->icmp, out);
