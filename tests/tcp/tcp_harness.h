@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "stack/core/byteorder.h"
 #include "stack/core/checksum.h"
 #include "stack/core/pkb.h"
@@ -197,6 +199,31 @@ inline bool ParseSent(const uint8_t *p, size_t len, Sent *out)
 
 // ---- one stack on a capture device; the test is the peer ----
 
+// A connection between the stack and the test peer, with the sequence
+// numbers each side will use next.
+struct Conn {
+    tcb *listener = nullptr;
+    tcb *t = nullptr;          // the stack's end
+    uint16_t lport = 0;        // the stack's port
+    uint16_t pport = 0;        // the peer's port
+    uint32_t iss = 0;          // the stack's ISS
+    uint32_t peer_nxt = 0;     // next sequence number the peer sends
+    uint32_t stack_nxt = 0;    // next sequence number the stack sends
+
+    // A segment from the peer: seq = peer_nxt, ack = stack_nxt.
+    Seg From(uint8_t flags, const std::string &data = "") const
+    {
+        Seg s;
+        s.sport = pport;
+        s.dport = lport;
+        s.seq = peer_nxt;
+        s.ack = stack_nxt;
+        s.flags = flags;
+        s.data = data;
+        return s;
+    }
+};
+
 class OneStack {
   public:
     explicit OneStack(uint64_t seed, const tcp_config *cfg = nullptr) : seed_(seed)
@@ -263,6 +290,64 @@ class OneStack {
             now_ = t;
     }
     void RunFor(usec_t d) { RunUntil(now_ + d); }
+
+    // Passive open on `port`, the handshake played by the peer; accepted.
+    Conn Passive(uint16_t port = 7, uint16_t pport = 40000, uint32_t peer_isn = 1000,
+                 int backlog = 8)
+    {
+        Conn c;
+        c.lport = port;
+        c.pport = pport;
+        c.listener = tcp_open(tcp());
+        if (tcp_bind(c.listener, 0, port) < 0 || tcp_listen(c.listener, backlog, now_) < 0)
+            ADD_FAILURE() << "listen on " << port;
+        Seg syn;
+        syn.sport = pport;
+        syn.dport = port;
+        syn.seq = peer_isn;
+        syn.flags = TCP_FLAG_SYN;
+        syn.mss = 1460;
+        Inject(syn);
+        Sent synack;
+        if (!Pop(&synack) || synack.h.flags != (TCP_FLAG_SYN | TCP_FLAG_ACK))
+            ADD_FAILURE() << "no SYN+ACK\n" << Dump();
+        c.iss = synack.h.seq;
+        c.peer_nxt = peer_isn + 1;
+        c.stack_nxt = c.iss + 1;
+        Inject(c.From(TCP_FLAG_ACK));
+        int err = 0;
+        c.t = tcp_accept(c.listener, &err, now_);
+        if (c.t == nullptr)
+            ADD_FAILURE() << "accept: " << err << "\n" << Dump();
+        return c;
+    }
+
+    // Active open to kPeer:port, the peer answering with ISN peer_isn.
+    Conn Active(uint16_t port = 80, uint32_t peer_isn = 5000)
+    {
+        Conn c;
+        c.pport = port;
+        c.t = tcp_open(tcp());
+        if (tcp_connect(c.t, kPeer, port, now_) < 0)
+            ADD_FAILURE() << "connect";
+        tcp_local(c.t, nullptr, &c.lport);
+        Sent syn;
+        if (!Pop(&syn) || syn.h.flags != TCP_FLAG_SYN)
+            ADD_FAILURE() << "no SYN\n" << Dump();
+        c.iss = syn.h.seq;
+        c.stack_nxt = c.iss + 1;
+        c.peer_nxt = peer_isn;
+        Seg synack = c.From(TCP_FLAG_SYN | TCP_FLAG_ACK);
+        synack.mss = 1460;
+        Inject(synack);
+        c.peer_nxt = peer_isn + 1;
+        Sent ack;
+        if (!Pop(&ack) || ack.h.flags != TCP_FLAG_ACK)
+            ADD_FAILURE() << "no ACK of the SYN+ACK\n" << Dump();
+        return c;
+    }
+
+    int StateOf(const Conn &c) { return StateOf(c.lport, kPeer, c.pport); }
 
     int StateOf(uint16_t lport, uint32_t rip, uint16_t rport)
     {
