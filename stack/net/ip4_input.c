@@ -37,13 +37,12 @@ static void count_header_error(struct ip4_stats *s, enum ip4_hdr_error err)
 /* RFC 1122 §3.2.1.3: a source must identify one host. Broadcast,
  * multicast, class E and loopback sources are discarded. 0.0.0.0 is
  * allowed: a host that does not yet know its address (DHCP) sends it. */
-static bool source_is_valid(const struct ip4 *ip, const struct ip4_iface *iface, uint32_t src)
+static bool source_is_valid(const struct ip4_iface *iface, uint32_t src)
 {
     if (src == IP4_ADDR_ANY)
         return true;
     if (!ip4_addr_is_unicast_source(src))
         return false;
-    (void)ip;
     return !ip4_is_broadcast_for(src, iface->addr, iface->prefix_len);
 }
 
@@ -116,7 +115,7 @@ void ip4_input(struct ip4 *ip, struct ip4_iface *iface, struct pkb *p, usec_t no
     /* Ethernet pads short frames: the datagram ends at its total length. */
     pkb_trim(p, h.total_len);
 
-    if (!source_is_valid(ip, iface, h.src)) {
+    if (!source_is_valid(iface, h.src)) {
         ip->stats.in_bad_source++;
         note_drop(ip, "bad source", &h, now);
         goto drop;
