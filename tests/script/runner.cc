@@ -180,6 +180,13 @@ RunResult Runner::run()
             current_ = &e;
             run_event(e);
         }
+        // A blocking call with an end time may outlive the last line: run
+        // the clock to its end (it must return there, and nothing may be
+        // sent meanwhile).
+        if (pending_ && pending_->end != kNever) {
+            current_ = pending_->ev;
+            advance_to(pending_->end + tolerance_);
+        }
         current_ = nullptr;
         if (!sent_.empty())
             fail("the stack sent a packet after the script's last line: " +
@@ -219,6 +226,7 @@ void Runner::window_of(const Event& e, int64_t* lo, int64_t* hi)
 
 void Runner::run_event(const Event& e)
 {
+    format_pending();
     int64_t lo, hi;
     window_of(e, &lo, &hi);
     if (e.kind == Event::kPacket && !e.packet.inbound) {
@@ -313,6 +321,7 @@ void Runner::drain()
         }
         sent_.push_back(std::move(sp));
     }
+    format_pending();
 }
 
 // ---- flows ----

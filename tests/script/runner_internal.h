@@ -129,7 +129,8 @@ private:
     // ---- runner_trace.cc ----
     static void on_trace_event(void* ctx, const struct trace_event* ev);
     void note(const std::string& text);
-    std::string format_trace() const;
+    std::string format_trace();
+    void format_pending();
     std::string format_entry(const TraceEntry& t) const;
 
     const Script& script_;
@@ -165,6 +166,7 @@ private:
     std::unique_ptr<PendingCall> pending_;
 
     std::vector<TraceEntry> trace_entries_;
+    size_t formatted_upto_ = 0;   // entries before this are text already
     uint64_t trace_dropped_ = 0;
     std::string warnings_;
 };

@@ -122,11 +122,28 @@ std::string Runner::format_entry(const TraceEntry& t) const
     return out + "// ?";
 }
 
-std::string Runner::format_trace() const
+// Packets are printed once the ISNs they need are known, and before a new
+// connection on the same ports replaces them: after every drain, and before
+// each script line.
+void Runner::format_pending()
 {
+    for (; formatted_upto_ < trace_entries_.size(); formatted_upto_++) {
+        TraceEntry& t = trace_entries_[formatted_upto_];
+        if (t.is_event) {
+            t.text = format_entry(t);
+            t.is_event = false;
+        } else {
+            t.text = format_time(t.time) + " " + t.text;
+        }
+    }
+}
+
+std::string Runner::format_trace()
+{
+    format_pending();
     std::string out;
     for (const TraceEntry& t : trace_entries_)
-        out += format_entry(t) + "\n";
+        out += t.text + "\n";
     if (trace_dropped_)
         out += "// ... " + std::to_string(trace_dropped_) + " more events not kept\n";
     return out;

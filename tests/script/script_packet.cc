@@ -102,7 +102,11 @@ uint32_t script_ack(const Segment& s, bool inbound, const Flow* f)
 {
     if (!f)
         return s.tcp.ack;
-    return inbound ? s.tcp.ack - f->stack_base() : s.tcp.ack - f->peer_base();
+    if (inbound)
+        return s.tcp.ack - f->stack_base();
+    // packetdrill: the ACK on the stack's SYN,ACK is written as the real
+    // number (the peer's SYN number + 1), like the peer's SYN number itself.
+    return is_syn(s.tcp.flags) ? s.tcp.ack : s.tcp.ack - f->peer_base();
 }
 
 // Options in script notation; SACK blocks of the stack count the peer's bytes.

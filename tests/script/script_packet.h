@@ -13,7 +13,10 @@
 // is relative to the ISN of the side it counts: the peer's data and the
 // stack's ACKs relative to the peer's ISN, the stack's data and the peer's
 // ACKs relative to the stack's ISN (learned from the stack's SYN or SYN-ACK;
-// the script writes that SYN's sequence number as 0).
+// the script writes that SYN's sequence number as 0) — except that the ACK
+// on the stack's SYN,ACK is absolute too (packetdrill's rule: a SYN's
+// numbers about the peer are the real ones), so after `< S 90:90(0)` the
+// stack answers `> S. 0:0(0) ack 91`.
 #ifndef TUNLAB_TESTS_SCRIPT_SCRIPT_PACKET_H
 #define TUNLAB_TESTS_SCRIPT_SCRIPT_PACKET_H
 
