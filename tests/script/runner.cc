@@ -410,6 +410,10 @@ void Runner::inject(const Event& e)
     std::vector<uint8_t> bytes = build_inbound(spec, f, ip_id_++);
     if (bytes.empty())
         fail("could not build this packet (options too long?)");
+    if (bytes.size() > mtu_)
+        fail("this packet is " + std::to_string(bytes.size()) + " bytes, more than the link's "
+             "MTU (" + std::to_string(mtu_) + "): the device would drop it (use %mtu, or "
+             "smaller segments)");
     if (capdev_inject(&cap_, bytes.data(), bytes.size(), usec_t(now_)) != 0)
         fail("out of memory injecting the packet");
     service();
