@@ -26,7 +26,10 @@ void arp_config_default(struct arp_config *cfg)
     cfg->stale_time = usec_from_sec(60);
     cfg->retry_interval = usec_from_sec(1);   /* RFC 1122 §2.3.2.1: 1 per second */
     cfg->max_requests = 3;
-    cfg->max_queued = 3;
+    /* Enough for every fragment of the largest IPv4 datagram (65,535 bytes
+     * in 1,480-byte pieces: 45), so a big first ping to an unresolved
+     * neighbour is not cut short; Linux's unres_qlen is 101. */
+    cfg->max_queued = 48;
     cfg->max_entries = 256;
 }
 

@@ -74,7 +74,7 @@ struct arp_config {
     usec_t stale_time;       /* STALE entries removed after this (default 60 s) */
     usec_t retry_interval;   /* between requests (default 1 s) */
     int max_requests;        /* requests before giving up (default 3) */
-    int max_queued;          /* packets waiting per INCOMPLETE entry (default 3) */
+    int max_queued;          /* packets waiting per INCOMPLETE entry (default 48) */
     int max_entries;         /* cache size (default 256) */
 };
 
