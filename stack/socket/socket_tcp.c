@@ -155,6 +155,9 @@ static int tcp_sock_getsockopt(struct stack *st, struct sock *s, enum sock_optio
     case SOCK_OPT_TCP_STATE:
         *value = tcp_get_state(tcb);
         return 0;
+    case SOCK_OPT_REUSEADDR:
+        *value = tcp_get_reuseaddr(tcb) ? 1 : 0;
+        return 0;
     case SOCK_OPT_RCVBUF:
         *value = clamp_int(tcp_get_rcvbuf(tcb));
         return 0;

@@ -192,6 +192,7 @@ void tcp_set_notify(struct tcb *tcb, tcp_notify_fn fn, void *ctx);
  * are not listening) can be taken: SO_REUSEADDR's meaning. */
 int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port);
 void tcp_set_reuseaddr(struct tcb *tcb, bool on);
+bool tcp_get_reuseaddr(const struct tcb *tcb);
 
 /* Passive OPEN: CLOSED -> LISTEN. Binds an ephemeral port if unbound.
  * backlog bounds the completed connections waiting for tcp_accept (clamped

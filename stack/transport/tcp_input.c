@@ -163,6 +163,8 @@ static bool seq_acceptable(const struct tcb *tcb, const struct tcp_seg *seg)
     return seq_in_window(seq, lo, hi) || seq_in_window(seq + len - 1, lo, hi);
 }
 
+static void fourth_check_syn(struct tcb *tcb, struct tcp_seg *seg, usec_t now);
+
 static bool first_check_sequence(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
 {
     if (seq_acceptable(tcb, seg))
@@ -175,8 +177,14 @@ static bool first_check_sequence(struct tcb *tcb, struct tcp_seg *seg, usec_t no
     tcb->tcp->stats.drop_not_acceptable++;
     /* "If an incoming segment is not acceptable, an acknowledgment should
      * be sent in reply (unless the RST bit is set, if so drop the segment
-     * and return)." Old duplicates and retransmissions land here. */
-    if (!(seg->h.flags & TCP_FLAG_RST))
+     * and return)." Old duplicates and retransmissions land here. A SYN
+     * goes to the fourth check at once: RFC 5961 §4.2 answers a SYN
+     * "irrespective of the sequence number", as Linux does. */
+    if (seg->h.flags & TCP_FLAG_RST)
+        return false;
+    if (seg->h.flags & TCP_FLAG_SYN)
+        fourth_check_syn(tcb, seg, now);
+    else
         tcp_send_ack(tcb, now);
     return false;
 }
