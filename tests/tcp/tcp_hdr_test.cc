@@ -26,7 +26,8 @@ std::vector<uint8_t> Header(const std::vector<uint8_t> &opt, int data_offset = -
     b[13] = TCP_FLAG_SYN;
     b[14] = 0xff;
     b[15] = 0xff;
-    memcpy(b.data() + 20, opt.data(), opt.size());
+    if (!opt.empty())
+        memcpy(b.data() + 20, opt.data(), opt.size());
     return b;
 }
 
