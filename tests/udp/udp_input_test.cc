@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "stack/core/rng.h"
 #include "stack/net/icmp.h"
 #include "stack/stack.h"
 #include "stack/transport/udp.h"
@@ -224,6 +225,46 @@ TEST_F(UdpInput, ReceiveQueueIsBoundedInBytes)
     EXPECT_EQ(udp_pcb_queued_datagrams(pcb), 3u);
     EXPECT_EQ(server_stats().rcvbuf_errors, 2u);
     EXPECT_EQ(server_stats().in_datagrams, 4u);
+}
+
+// Seeded random datagrams (any Length, any checksum, any port): each one is
+// accounted for exactly once — delivered, or dropped under a named counter.
+TEST_F(UdpInput, EveryRandomDatagramIsCountedOnce)
+{
+    struct udp_pcb *pcb = udp_pcb_new(pair->server->udp);
+    ASSERT_EQ(udp_pcb_bind(pcb, 0, 7), 0);
+    ASSERT_EQ(udp_pcb_set_rcvbuf(pcb, 4000), 0);
+    struct rng r;
+    rng_seed(&r, seed);
+    const int n = 3000;
+    for (int i = 0; i < n; i++) {
+        Datagram d;
+        d.dport = rng_chance(&r, 0.5) ? 7 : (uint16_t)rng_u32(&r);
+        d.payload.assign(rng_below(&r, 300), 'r');
+        d.length_delta = rng_chance(&r, 0.2) ? (int)rng_below(&r, 20) - 10 : 0;
+        d.corrupt_checksum = rng_chance(&r, 0.2);
+        d.zero_checksum = rng_chance(&r, 0.1);
+        std::vector<uint8_t> b = udptest::build(d);
+        if (rng_chance(&r, 0.05)) {   // cut inside the UDP header, IP length fixed up
+            b.resize(20 + rng_below(&r, 8));
+            be16_write(b.data() + 2, (uint16_t)b.size());
+            be16_write(b.data() + 10, 0);
+            be16_write(b.data() + 10, checksum_inet(b.data(), 20));
+        }
+        udptest::inject_server(pair, b);
+        if (rng_chance(&r, 0.3)) {
+            char buf[512];
+            udp_pcb_recvfrom(pcb, buf, sizeof buf, nullptr, nullptr);
+        }
+    }
+    const struct udp_stats &s = server_stats();
+    EXPECT_EQ(s.in_datagrams + s.no_ports + s.truncated + s.bad_length + s.bad_checksum +
+                  s.rcvbuf_errors,
+              (uint64_t)n);
+    EXPECT_GT(s.in_datagrams, 0u);
+    EXPECT_GT(s.bad_length, 0u);
+    EXPECT_GT(s.bad_checksum, 0u);
+    EXPECT_GT(s.truncated, 0u);
 }
 
 }  // namespace
