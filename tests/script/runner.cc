@@ -312,12 +312,8 @@ void Runner::drain()
         pkb_free(p);
         if (sp.decode_error.empty()) {
             sp.flow = flow_of_segment(sp.seg, false);
-            // The stack's ISN: from its first SYN (or SYN-ACK) on the flow.
-            if (sp.flow >= 0 && (sp.seg.tcp.flags & TCP_FLAG_SYN) &&
-                !flows_[size_t(sp.flow)].stack_isn_known) {
-                flows_[size_t(sp.flow)].stack_isn_known = true;
-                flows_[size_t(sp.flow)].stack_isn = sp.seg.tcp.seq;
-            }
+            if (sp.flow >= 0)
+                learn_isn(flows_[size_t(sp.flow)], sp.seg);
         }
         sent_.push_back(std::move(sp));
     }
@@ -325,6 +321,27 @@ void Runner::drain()
 }
 
 // ---- flows ----
+
+// The stack's ISN: from its first SYN (or SYN,ACK) on the flow, or from the
+// SYN,ACK that answers a reopening SYN (see Flow::reopen_pending).
+void Runner::learn_isn(Flow& f, const Segment& seg)
+{
+    uint8_t flags = seg.tcp.flags;
+    bool syn = flags & TCP_FLAG_SYN;
+    if (f.reopen_pending) {
+        if (syn && (flags & TCP_FLAG_ACK) && seg.tcp.ack == f.reopen_peer_isn + 1) {
+            f.peer_isn = f.reopen_peer_isn;
+            f.stack_isn = seg.tcp.seq;
+            f.stack_isn_known = true;
+            f.ts_val_map.clear();
+        }
+        f.reopen_pending = false;
+    }
+    if (syn && !f.stack_isn_known) {
+        f.stack_isn_known = true;
+        f.stack_isn = seg.tcp.seq;
+    }
+}
 
 int Runner::find_flow(uint16_t peer_port, uint16_t stack_port, bool create)
 {
@@ -401,6 +418,10 @@ void Runner::inject(const Event& e)
         if (new_incarnation) {
             f.peer_isn_known = false;
             f.stack_isn_known = false;
+        } else if (!(spec.flags & TCP_FLAG_ACK) && f.peer_isn_known && spec.seq != f.peer_isn) {
+            // Maybe a reopening SYN: decided by the stack's answer (drain).
+            f.reopen_pending = true;
+            f.reopen_peer_isn = spec.seq;
         }
         if (!f.peer_isn_known) {
             f.peer_isn_known = true;
@@ -481,6 +502,13 @@ void Runner::check_sent(const Event& e, const SentPacket& sp, int64_t lo, int64_
     if (!diffs.empty())
         fail("outbound packet does not match (" + join(diffs, ", ") + ")\n" + expected + "\n" +
              actual);
+    // Remember what the script called the stack's TS val (for TS ecr).
+    if (sp.seg.tcp.opt.has_timestamps) {
+        for (const TcpOptionSpec& o : want.options) {
+            if (o.kind == TcpOptionSpec::kTimestamp)
+                flows_[size_t(fi)].ts_val_map[o.a] = sp.seg.tcp.opt.tsval;
+        }
+    }
 }
 
 // ---- %state ----

@@ -99,6 +99,7 @@ private:
     void assert_state(const Event& e);
     int resolve_flow(const PacketSpec& spec);
     int find_flow(uint16_t peer_port, uint16_t stack_port, bool create);
+    void learn_isn(Flow& f, const Segment& seg);
     int flow_of_segment(const Segment& seg, bool inbound);
     int tcp_state(const Flow& f);
     [[noreturn]] void fail(const std::string& message);

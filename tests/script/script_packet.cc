@@ -294,6 +294,13 @@ std::vector<uint8_t> build_inbound(const PacketSpec& spec, const Flow& flow, uin
     h.window = spec.win;
     h.urgent = spec.urg;
     fill_options(spec.options, &h.opt);
+    // The peer echoes a TS val the stack sent: the script wrote the value
+    // of its `>` line; the stack needs its own clock's value back.
+    if (h.opt.has_timestamps) {
+        auto it = flow.ts_val_map.find(h.opt.tsecr);
+        if (it != flow.ts_val_map.end())
+            h.opt.tsecr = it->second;
+    }
     // SACK blocks from the peer count the stack's bytes.
     for (uint8_t i = 0; i < h.opt.sack_count; i++) {
         h.opt.sack[i].left += flow.stack_base();

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,14 @@ struct Flow {
     uint32_t peer_isn = 0;
     bool stack_isn_known = false;
     uint32_t stack_isn = 0;
+    // A new SYN from the peer while the old connection still exists (in
+    // TIME-WAIT, say): if the stack answers it with a SYN,ACK, a new
+    // connection has begun and both ISNs change (RFC 6191's reopening).
+    bool reopen_pending = false;
+    uint32_t reopen_peer_isn = 0;
+    // TS val the script wrote on the stack's segments -> the real value, so
+    // that the peer's TS ecr can echo it (packetdrill's mapping).
+    std::map<uint32_t, uint32_t> ts_val_map;
 
     // Script <-> live sequence numbers (packetdrill's mapping; an unknown
     // ISN counts as 0, which makes the numbers absolute).
