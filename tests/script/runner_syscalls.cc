@@ -20,88 +20,12 @@
 #include "stack/socket/socket.h"
 #include "stack/stack.h"
 #include "tests/script/runner_internal.h"
+#include "tests/script/script_symbols.h"
 
 namespace tscript {
 namespace {
 
-constexpr int64_t kONonblock = 04000;   // Linux's O_NONBLOCK (and SOCK_NONBLOCK)
-constexpr int64_t kORdwr = 2;
 constexpr size_t kMaxIo = 16 * 1024 * 1024;   // one read/write moves at most this much
-
-struct Symbol {
-    const char* name;
-    int64_t value;
-};
-
-// The names scripts use, with Linux's values (so expressions like
-// O_RDWR|O_NONBLOCK and results like 0x802 read as on Linux).
-const Symbol kSymbols[] = {
-    {"AF_INET", 2}, {"PF_INET", 2}, {"AF_UNSPEC", 0}, {"AF_INET6", 10},
-    {"SOCK_STREAM", 1}, {"SOCK_DGRAM", 2}, {"SOCK_NONBLOCK", kONonblock},
-    {"SOCK_CLOEXEC", 02000000}, {"IPPROTO_IP", 0}, {"IPPROTO_TCP", 6}, {"IPPROTO_UDP", 17},
-    {"SOL_SOCKET", 1}, {"SOL_TCP", 6}, {"SHUT_RD", 0}, {"SHUT_WR", 1}, {"SHUT_RDWR", 2},
-    {"F_GETFL", 3}, {"F_SETFL", 4}, {"O_RDONLY", 0}, {"O_WRONLY", 1}, {"O_RDWR", kORdwr},
-    {"O_NONBLOCK", kONonblock}, {"MSG_DONTWAIT", 0x40}, {"MSG_NOSIGNAL", 0x4000},
-    // socket options: looked up by name in kOptions, values only for completeness
-    {"SO_REUSEADDR", 2}, {"SO_ERROR", 4}, {"SO_SNDBUF", 7}, {"SO_RCVBUF", 8},
-    {"SO_KEEPALIVE", 9}, {"SO_LINGER", 13}, {"TCP_NODELAY", 1}, {"TCP_KEEPIDLE", 4},
-    {"TCP_KEEPINTVL", 5}, {"TCP_KEEPCNT", 6}, {"TCP_USER_TIMEOUT", 18},
-};
-
-struct ErrnoName {
-    const char* name;
-    int value;
-};
-
-const ErrnoName kErrnos[] = {
-    {"EPERM", EPERM}, {"ENOENT", ENOENT}, {"EINTR", EINTR}, {"EIO", EIO},
-    {"EBADF", EBADF}, {"EAGAIN", EAGAIN}, {"EWOULDBLOCK", EWOULDBLOCK}, {"ENOMEM", ENOMEM},
-    {"EACCES", EACCES}, {"EFAULT", EFAULT}, {"EBUSY", EBUSY}, {"EEXIST", EEXIST},
-    {"EINVAL", EINVAL}, {"EMFILE", EMFILE}, {"ENOSPC", ENOSPC}, {"EPIPE", EPIPE},
-    {"ENOTSOCK", ENOTSOCK}, {"EDESTADDRREQ", EDESTADDRREQ}, {"EMSGSIZE", EMSGSIZE},
-    {"EPROTOTYPE", EPROTOTYPE}, {"ENOPROTOOPT", ENOPROTOOPT},
-    {"EPROTONOSUPPORT", EPROTONOSUPPORT}, {"EOPNOTSUPP", EOPNOTSUPP},
-    {"EAFNOSUPPORT", EAFNOSUPPORT}, {"EADDRINUSE", EADDRINUSE},
-    {"EADDRNOTAVAIL", EADDRNOTAVAIL}, {"ENETDOWN", ENETDOWN}, {"ENETUNREACH", ENETUNREACH},
-    {"ECONNABORTED", ECONNABORTED}, {"ECONNRESET", ECONNRESET}, {"ENOBUFS", ENOBUFS},
-    {"EISCONN", EISCONN}, {"ENOTCONN", ENOTCONN}, {"ESHUTDOWN", ESHUTDOWN},
-    {"ETIMEDOUT", ETIMEDOUT}, {"ECONNREFUSED", ECONNREFUSED}, {"EHOSTUNREACH", EHOSTUNREACH},
-    {"EALREADY", EALREADY}, {"EINPROGRESS", EINPROGRESS},
-};
-
-// Socket options by name: their level and tunlab's enum sock_option.
-struct OptionName {
-    const char* name;
-    int64_t level;   // SOL_SOCKET (1) or IPPROTO_TCP (6)
-    enum sock_option opt;
-};
-
-const OptionName kOptions[] = {
-    {"SO_REUSEADDR", 1, SOCK_OPT_REUSEADDR}, {"SO_RCVBUF", 1, SOCK_OPT_RCVBUF},
-    {"SO_SNDBUF", 1, SOCK_OPT_SNDBUF}, {"SO_KEEPALIVE", 1, SOCK_OPT_KEEPALIVE},
-    {"SO_LINGER", 1, SOCK_OPT_LINGER_ZERO}, {"SO_ERROR", 1, SOCK_OPT_ERROR},
-    {"TCP_NODELAY", 6, SOCK_OPT_NODELAY}, {"TCP_KEEPIDLE", 6, SOCK_OPT_KEEPIDLE},
-    {"TCP_KEEPINTVL", 6, SOCK_OPT_KEEPINTVL}, {"TCP_KEEPCNT", 6, SOCK_OPT_KEEPCNT},
-    {"TCP_USER_TIMEOUT", 6, SOCK_OPT_USER_TIMEOUT},
-};
-
-int errno_value(const std::string& name)
-{
-    for (const ErrnoName& e : kErrnos) {
-        if (name == e.name)
-            return e.value;
-    }
-    return -1;
-}
-
-std::string errno_name(int value)
-{
-    for (const ErrnoName& e : kErrnos) {
-        if (e.value == value)
-            return e.name;
-    }
-    return "E?" + std::to_string(value);
-}
 
 CallResult ok(int64_t v)
 {
@@ -169,13 +93,9 @@ int64_t Runner::eval(const Expr& e, const char* what)
     switch (e.kind) {
     case Expr::kInt: return e.num;
     case Expr::kWord: {
-        for (const Symbol& s : kSymbols) {
-            if (e.text == s.name)
-                return s.value;
-        }
-        int ev = errno_value(e.text);
-        if (ev >= 0)
-            return ev;
+        int64_t v;
+        if (symbol_value(e.text, &v))
+            return v;
         fail(std::string("unknown name '") + e.text + "' as " + what);
     }
     case Expr::kOr: {
@@ -536,13 +456,7 @@ CallResult Runner::do_shutdown(PendingCall& pc)
 
 static const OptionName* find_option(const Expr& name)
 {
-    if (name.kind != Expr::kWord)
-        return nullptr;
-    for (const OptionName& o : kOptions) {
-        if (name.text == o.name)
-            return &o;
-    }
-    return nullptr;
+    return name.kind == Expr::kWord ? option_by_name(name.text) : nullptr;
 }
 
 CallResult Runner::do_setsockopt(PendingCall& pc)

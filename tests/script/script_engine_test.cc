@@ -130,6 +130,22 @@ TEST(ScriptEngine, WrongTimeFails)
                     "+.1 > S. 0:0(0) ack 1 <...>\n"));
 }
 
+TEST(ScriptEngine, AnyTimeWaitsForTheNextPacket)
+{
+    // The SYN,ACK is retransmitted 1 s later; `*` finds it wherever it is.
+    RunResult r = run(std::string(kListen) +
+                      "+0   > S. 0:0(0) ack 1 <...>\n"
+                      "*    > S. 0:0(0) ack 1 <...>\n"
+                      "+0   %state SYN_RECV\n");
+    expect_pass(r);
+    EXPECT_NE(r.trace.find("1.100000 > S. 0:0(0) ack 1"), std::string::npos) << r.trace;
+    // Nothing ever comes: the stack gives up, its timers run out, `*` fails.
+    r = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+            "+0 %state 3 CLOSED\n"
+            "*  > . 1:1(0) ack 1\n");
+    expect_fail(r, "expected packet was not sent");
+}
+
 TEST(ScriptEngine, WrongResultFails)
 {
     RunResult r = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
