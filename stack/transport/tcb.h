@@ -75,7 +75,8 @@ struct tcb {
     uint32_t snd_wl2;           /* segment acknowledgment number used for last window update */
     uint32_t max_snd_wnd;       /* largest window the peer has offered (RFC 5961 §5.2) */
     uint16_t snd_mss;           /* largest segment we send: min(peer's MSS, ours) */
-    uint32_t cwnd;              /* congestion window (issue 7; unlimited until then) */
+    uint32_t cwnd;              /* congestion window, bytes (tcp_cong.c) */
+    uint32_t ssthresh;          /* slow start threshold, bytes */
 
     /* Receive sequence variables. */
     uint32_t irs;               /* initial receive sequence number */
@@ -96,6 +97,13 @@ struct tcb {
     bool fin_received;          /* the peer's FIN is in (RCV.NXT counts it) */
     bool rd_shutdown;           /* shutdown(RD): received data is discarded */
     bool ack_pending;           /* an ACK is owed; any segment with ACK pays it */
+
+    /* Round-trip time (RFC 6298, tcp_rtt.c). */
+    bool has_rtt;               /* a sample has been taken */
+    usec_t srtt, rttvar;        /* smoothed RTT and its mean deviation */
+    bool rtt_timing;            /* a segment is being timed ... */
+    uint32_t rtt_seq;           /* ... the ACK of this sequence number ends it */
+    usec_t rtt_start;           /* ... it left at this time */
 
     /* Retransmission and other timers. */
     usec_t rto;                 /* current retransmission timeout (backed off) */

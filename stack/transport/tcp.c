@@ -190,6 +190,7 @@ struct tcb *tcp_tcb_alloc(struct tcp *tcp)
     tcp_buf_init(&tcb->rcvbuf, tcp->cfg.rcvbuf);
     tcb->rto = tcp->cfg.rto_initial;
     tcb->cwnd = UINT32_MAX;
+    tcb->ssthresh = UINT32_MAX;
     tcp_timer_init(tcb);
     tcp_set_subject(tcb);
     tcb->all_next = tcp->all;

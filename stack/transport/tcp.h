@@ -250,6 +250,23 @@ size_t tcp_send_space(const struct tcb *tcb);    /* bytes tcp_send would take no
 void tcp_local(const struct tcb *tcb, uint32_t *ip, uint16_t *port);
 void tcp_remote(const struct tcb *tcb, uint32_t *ip, uint16_t *port);
 
+/* A snapshot of a connection's sending and receiving state, in the spirit
+ * of Linux's TCP_INFO: for tests, labs and the tools that plot a run. */
+struct tcp_info {
+    int state;
+    uint32_t iss, irs;
+    uint32_t snd_una, snd_nxt, snd_max, rcv_nxt;
+    uint32_t snd_wnd;        /* the peer's window, bytes */
+    uint32_t rcv_wnd;        /* the window we last advertised, bytes */
+    uint32_t snd_mss, rcv_mss;
+    uint32_t cwnd, ssthresh; /* bytes; UINT32_MAX: not limiting */
+    bool has_rtt;
+    usec_t srtt, rttvar;     /* RFC 6298, valid when has_rtt */
+    usec_t rto;              /* the current (backed-off) RTO */
+    unsigned retries;        /* timeouts of the current segment */
+};
+void tcp_get_info(const struct tcb *tcb, struct tcp_info *info);
+
 /* Buffer sizes (before connect/listen; a listener passes its own to the
  * connections it accepts). */
 int tcp_set_sndbuf(struct tcb *tcb, size_t bytes);

@@ -64,11 +64,16 @@ static void established(struct tcb *tcb, usec_t now)
 
     timer_cancel(tcp->timers, &tcb->conn_timer);
     tcp_rto_stop(tcb);
-    /* RFC 6298 §5.7: if the SYN or SYN+ACK had to be retransmitted, start
-     * data transfer with an RTO of 3 s rather than 1 s. */
-    tcb->rto = tcb->retries > 0 && tcp->cfg.rto_initial < 3 * USEC_PER_SEC
-                   ? 3 * USEC_PER_SEC
-                   : tcp->cfg.rto_initial;
+    if (tcb->retries == 0) {
+        /* The handshake is the first RTT sample (Karn: only if our SYN or
+         * SYN+ACK was never retransmitted). */
+        tcp_rtt_sample(tcb, now - tcb->opened_at, now);
+    } else {
+        /* RFC 6298 §5.7: the SYN or SYN+ACK had to be retransmitted: start
+         * data transfer with an RTO of 3 s rather than 1 s. */
+        tcb->rto = tcp->cfg.rto_initial < 3 * USEC_PER_SEC ? 3 * USEC_PER_SEC
+                                                           : tcp->cfg.rto_initial;
+    }
     tcb->retries = 0;
     tcp_set_state(tcb, TCP_ESTABLISHED, now);
 }
@@ -264,8 +269,10 @@ static void ack_advance(struct tcb *tcb, uint32_t ack, usec_t now)
     tcb->snd_una = ack;
     if (seq_lt(tcb->snd_nxt, tcb->snd_una))
         tcb->snd_nxt = tcb->snd_una;   /* after going back N, ACKs overtake us */
+    tcp_rtt_ack(tcb, ack, now);
+    if (tcb->retries > 0 && tcb->has_rtt)
+        tcb->rto = tcp_rto_base(tcb);   /* the backoff ends with new data acknowledged */
     tcb->retries = 0;
-    tcb->rto = tcb->tcp->cfg.rto_initial;   /* issue 7: RFC 6298 estimate */
     tcb->cwnd = UINT32_MAX;                 /* issue 7: tcp_cong.c decides */
     tcp_rto_restart(tcb, now);
     tcp_notify_user(tcb, now);              /* send space was freed */

@@ -147,6 +147,16 @@ void tcp_send_rst_reply(struct tcp *tcp, const struct tcp_seg *seg, usec_t now);
 /* The window we advertise now. */
 uint32_t tcp_rcv_window(const struct tcb *tcb);
 
+/* ---- tcp_rtt.c ---- */
+/* The RTO from SRTT and RTTVAR (RFC 6298 §2), without backoff. */
+usec_t tcp_rto_base(const struct tcb *tcb);
+void tcp_rtt_sample(struct tcb *tcb, usec_t r, usec_t now);
+/* Time the segment ending at end_seq, unless one is timed already. */
+void tcp_rtt_start(struct tcb *tcb, uint32_t end_seq, usec_t now);
+void tcp_rtt_cancel(struct tcb *tcb);
+/* An ACK arrived: a sample if it covers the timed segment. */
+void tcp_rtt_ack(struct tcb *tcb, uint32_t ack, usec_t now);
+
 /* ---- tcp_timer.c ---- */
 void tcp_timer_init(struct tcb *tcb);
 void tcp_timer_cancel_all(struct tcb *tcb);

@@ -150,6 +150,8 @@ void tcp_output(struct tcb *tcb, usec_t now)
             flags |= TCP_FLAG_FIN;
         is_rtx = seq_lt(tcb->snd_nxt, tcb->snd_max);
         tcp_send_segment(tcb, flags, tcb->snd_nxt, (uint32_t)len, is_rtx, now);
+        if (!is_rtx)
+            tcp_rtt_start(tcb, tcb->snd_nxt + (uint32_t)len + (fin ? 1 : 0), now);
         tcb->snd_nxt += (uint32_t)len + (fin ? 1 : 0);
         if (fin) {
             tcb->fin_sent = true;

@@ -145,6 +145,7 @@ static void rto_expired(struct timer *t, void *arg, usec_t now)
         /* RFC 6298 §5.4: retransmit the earliest segment not acknowledged.
          * Go back to SND.UNA and let tcp_output send one segment: the loss
          * window of RFC 5681 §3.1 is one segment. */
+        tcp_rtt_cancel(tcb);   /* Karn's rule */
         tcb->snd_nxt = tcb->snd_una;
         tcb->cwnd = tcb->snd_mss;
         tcp_output(tcb, now);

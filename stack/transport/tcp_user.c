@@ -361,5 +361,27 @@ int tcp_set_rcvbuf(struct tcb *tcb, size_t bytes)
     return tcp_buf_set_cap(&tcb->rcvbuf, bytes);
 }
 
+void tcp_get_info(const struct tcb *tcb, struct tcp_info *info)
+{
+    info->state = tcb->state;
+    info->iss = tcb->iss;
+    info->irs = tcb->irs;
+    info->snd_una = tcb->snd_una;
+    info->snd_nxt = tcb->snd_nxt;
+    info->snd_max = tcb->snd_max;
+    info->rcv_nxt = tcb->rcv_nxt;
+    info->snd_wnd = tcb->snd_wnd;
+    info->rcv_wnd = tcb->rcv_wnd;
+    info->snd_mss = tcb->snd_mss;
+    info->rcv_mss = tcb->rcv_mss;
+    info->cwnd = tcb->cwnd;
+    info->ssthresh = tcb->ssthresh;
+    info->has_rtt = tcb->has_rtt;
+    info->srtt = tcb->srtt;
+    info->rttvar = tcb->rttvar;
+    info->rto = tcb->rto;
+    info->retries = tcb->retries;
+}
+
 size_t tcp_get_sndbuf(const struct tcb *tcb) { return tcb->sndbuf.cap; }
 size_t tcp_get_rcvbuf(const struct tcb *tcb) { return tcb->rcvbuf.cap; }

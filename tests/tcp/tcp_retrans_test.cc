@@ -131,14 +131,19 @@ TEST(TcpRetrans, RetransmittedSynGetsTheSynAckAgainAtOnce)
     tcp_close(l, s.now());
 }
 
+// In OneStack the peer answers instantly, so the handshake's RTT sample is
+// 0 and RFC 6298 gives RTO = SRTT + max(G, 4 RTTVAR) = 1 ms, raised to
+// rto_min = 200 ms; each timeout doubles it: 200, 400, 800, 1600 ms ...
+
 TEST(TcpRetrans, FinIsRetransmittedUntilAcked)
 {
     OneStack s(kSeed);
     Conn c = s.Passive();
     usec_t t0 = s.now();
     tcp_close(c.t, t0);
-    auto sent = Collect(s, t0, t0 + usec_from_sec(4));
-    std::vector<std::pair<usec_t, std::string>> want = {{0, "F."}, {1000, "F."}, {3000, "F."}};
+    auto sent = Collect(s, t0, t0 + usec_from_msec(1400));
+    std::vector<std::pair<usec_t, std::string>> want = {
+        {0, "F."}, {200, "F."}, {600, "F."}, {1400, "F."}};
     EXPECT_EQ(sent, want) << s.Dump();
     EXPECT_EQ(s.StateOf(c), TCP_FIN_WAIT_1);
     c.stack_nxt += 1;
@@ -158,21 +163,22 @@ TEST(TcpRetrans, DataIsRetransmittedWithBackoffAndDeliveredOnce)
     Conn c = s.Passive();
     usec_t t0 = s.now();
     ASSERT_EQ(tcp_send(c.t, "hello", 5, t0), 5);
-    auto sent = Collect(s, t0, t0 + usec_from_sec(7) + 1);
+    auto sent = Collect(s, t0, t0 + usec_from_msec(3000));
     std::vector<std::pair<usec_t, std::string>> want = {
-        {0, "P."}, {1000, "P."}, {3000, "P."}, {7000, "P."}};
+        {0, "P."}, {200, "P."}, {600, "P."}, {1400, "P."}, {3000, "P."}};
     EXPECT_EQ(sent, want) << s.Dump();
-    EXPECT_EQ(s.stats().retrans_segs, 3u);
+    EXPECT_EQ(s.stats().retrans_segs, 4u);
     c.stack_nxt += 5;
     s.Inject(c.From(TCP_FLAG_ACK));
     EXPECT_EQ(tcp_send_queued(c.t), 0u);
     s.RunFor(usec_from_sec(60));
     EXPECT_EQ(s.Pending(), 0u);
-    // The next segment is timed from the base RTO again.
+    // New data acknowledged ends the backoff: the next segment is timed
+    // with the RTT-based RTO again.
     usec_t t1 = s.now();
     ASSERT_EQ(tcp_send(c.t, "again", 5, t1), 5);
-    auto more = Collect(s, t1, t1 + usec_from_sec(1));
-    EXPECT_EQ(more.size(), 2u) << "sent, then retransmitted after 1 s";
+    auto more = Collect(s, t1, t1 + usec_from_msec(200));
+    EXPECT_EQ(more.size(), 2u) << "sent, then retransmitted after 200 ms";
     tcp_abort(c.t, s.now());
     tcp_close(c.listener, s.now());
 }
@@ -184,9 +190,9 @@ TEST(TcpRetrans, DataGivesUpAfterRetries)
     OneStack s(kSeed, &cfg);
     Conn c = s.Passive();
     ASSERT_EQ(tcp_send(c.t, "x", 1, s.now()), 1);
-    s.RunFor(usec_from_sec(14));
-    EXPECT_EQ(tcp_get_state(c.t), TCP_ESTABLISHED) << "1+2+4 = 7 s, then 8 s more";
-    s.RunFor(usec_from_sec(1));
+    s.RunFor(usec_from_msec(2999));
+    EXPECT_EQ(tcp_get_state(c.t), TCP_ESTABLISHED) << "retries at 0.2, 0.6, 1.4 s; then 1.6 s";
+    s.RunFor(usec_from_msec(1));
     EXPECT_EQ(tcp_get_state(c.t), TCP_CLOSED) << s.Dump();
     EXPECT_EQ(tcp_error(c.t), -ETIMEDOUT);
     tcp_close(c.t, s.now());

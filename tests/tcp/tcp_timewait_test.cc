@@ -104,7 +104,7 @@ TEST(TcpTimeWait, LostFinalAckBetweenTwoStacks)
     p.RunFor(usec_from_msec(5));
     EXPECT_EQ(tcp_state_of(p.client(), kPeer, cport, kStack, 7), TCP_FIN_WAIT_2);
 
-    // The link loses everything the client sends from now on, for 500 ms:
+    // The link loses everything the client sends from now on, for 100 ms:
     // its final ACK never arrives.
     sim_impairments drop = {};
     drop.loss = 1.0;
@@ -112,23 +112,27 @@ TEST(TcpTimeWait, LostFinalAckBetweenTwoStacks)
     sim_link_set_impairments(p.link(), 0, &drop);
     tcp_close(sv, p.now());
     usec_t t_fin = p.now();
-    p.RunFor(usec_from_msec(500));
+    p.RunFor(usec_from_msec(100));
     EXPECT_EQ(tcp_state_of(p.client(), kPeer, cport, kStack, 7), TCP_TIME_WAIT) << p.Dump();
     EXPECT_EQ(tcp_state_of(p.server(), kStack, 7, kPeer, cport), TCP_LAST_ACK) << p.Dump();
     sim_impairments clean = {};
     clean.delay = usec_from_msec(1);
     sim_link_set_impairments(p.link(), 0, &clean);
 
-    // The server retransmits its FIN after its RTO (1 s); the client ACKs
-    // it again and restarts 2MSL; the server reaches CLOSED.
-    p.RunUntil(t_fin + usec_from_sec(1) + usec_from_msec(3));
+    // The server retransmits its FIN after its RTO (RTT 2 ms: the RTO is
+    // rto_min, 200 ms); the client ACKs it again and restarts 2MSL; the
+    // server reaches CLOSED.
+    usec_t t_restart = t_fin + usec_from_msec(201);
+    p.RunUntil(t_restart + usec_from_msec(1));
     EXPECT_EQ(tcp_state_of(p.server(), kStack, 7, kPeer, cport), TCP_CLOSED) << p.Dump();
     EXPECT_EQ(tcp_get_stats(p.client())->timewait_reacks, 1u);
     EXPECT_EQ(tcp_get_stats(p.server())->retrans_segs, 1u);
-    // TIME-WAIT began at t_fin + 1 ms and restarted at t_fin + 1 s + 1 ms.
+    // TIME-WAIT began at t_fin + 1 ms and restarted at t_restart.
     p.RunUntil(t_fin + usec_from_msec(1) + usec_from_sec(60) + usec_from_msec(10));
     EXPECT_EQ(tcp_state_of(p.client(), kPeer, cport, kStack, 7), TCP_TIME_WAIT) << p.Dump();
-    p.RunUntil(t_fin + usec_from_sec(61) + usec_from_msec(1));
+    p.RunUntil(t_restart + usec_from_sec(60) - 1);
+    EXPECT_EQ(tcp_state_of(p.client(), kPeer, cport, kStack, 7), TCP_TIME_WAIT) << p.Dump();
+    p.RunUntil(t_restart + usec_from_sec(60));
     EXPECT_EQ(tcp_state_of(p.client(), kPeer, cport, kStack, 7), TCP_CLOSED) << p.Dump();
     tcp_close(l, p.now());
 }
