@@ -259,10 +259,14 @@ static bool sockaddr_arg(const Expr& e, struct sock_addr* out, std::string* err)
         if (f.kind != Expr::kAssign || f.items.size() != 1)
             continue;
         const Expr& v = f.items[0];
-        if (f.text == "sin_port" && v.kind == Expr::kCall && v.text == "htons" &&
-            v.items.size() == 1 && v.items[0].kind == Expr::kInt && v.items[0].num >= 0 &&
-            v.items[0].num <= 65535)
+        if (f.text == "sin_port") {
+            if (v.kind != Expr::kCall || v.text != "htons" || v.items.size() != 1 ||
+                v.items[0].kind != Expr::kInt || v.items[0].num < 0 || v.items[0].num > 65535) {
+                *err = "sin_port is htons(0..65535)";
+                return false;
+            }
             out->port = uint16_t(v.items[0].num);
+        }
         if (f.text == "sin_addr" && v.kind == Expr::kCall && v.text == "inet_addr" &&
             v.items.size() == 1 && v.items[0].kind == Expr::kString) {
             unsigned a, b, c, d;
@@ -298,8 +302,11 @@ CallResult Runner::do_listen(PendingCall& pc)
     const std::vector<Expr>& a = pc.ev->call.args;
     if (a.size() != 2)
         fail("listen() takes 2 arguments");
-    return from_rc(socket_listen(st_, stack_fd(eval(a[0], "the fd")),
-                                 int(eval(a[1], "the backlog")), usec_t(now_)));
+    int64_t backlog = eval(a[1], "the backlog");
+    if (backlog < INT_MIN || backlog > INT_MAX)
+        fail("backlog out of range");
+    return from_rc(socket_listen(st_, stack_fd(eval(a[0], "the fd")), int(backlog),
+                                 usec_t(now_)));
 }
 
 CallResult Runner::do_accept(PendingCall& pc)
@@ -450,8 +457,11 @@ CallResult Runner::do_shutdown(PendingCall& pc)
     const std::vector<Expr>& a = pc.ev->call.args;
     if (a.size() != 2)
         fail("shutdown() takes 2 arguments");
-    return from_rc(socket_shutdown(st_, stack_fd(eval(a[0], "the fd")),
-                                   int(eval(a[1], "how")), usec_t(now_)));
+    int64_t how = eval(a[1], "how");
+    if (how < INT_MIN || how > INT_MAX)
+        fail("shutdown's how is out of range");
+    return from_rc(socket_shutdown(st_, stack_fd(eval(a[0], "the fd")), int(how),
+                                   usec_t(now_)));
 }
 
 static const OptionName* find_option(const Expr& name)
