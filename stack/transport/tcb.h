@@ -44,6 +44,7 @@
 #include "stack/core/trace.h"
 #include "stack/transport/tcp.h"
 #include "stack/transport/tcp_buf.h"
+#include "stack/transport/tcp_reass.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,6 +90,7 @@ struct tcb {
     struct tcp_buf sndbuf;
     uint32_t snd_buf_seq;
     struct tcp_buf rcvbuf;
+    struct tcp_reass reass;     /* what arrived beyond RCV.NXT (tcp_reass.h) */
 
     /* Closing. */
     bool fin_queued;            /* CLOSE or shutdown(WR): a FIN follows the data */
@@ -97,6 +99,7 @@ struct tcb {
     bool fin_received;          /* the peer's FIN is in (RCV.NXT counts it) */
     bool rd_shutdown;           /* shutdown(RD): received data is discarded */
     bool ack_pending;           /* an ACK is owed; any segment with ACK pays it */
+    bool ack_now;               /* ... and must not be delayed */
 
     /* Round-trip time (RFC 6298, tcp_rtt.c). */
     bool has_rtt;               /* a sample has been taken */

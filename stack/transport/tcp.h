@@ -113,7 +113,8 @@ struct tcp_stats {
     uint64_t drop_no_ack;        /* synchronized state, ACK bit off */
     uint64_t drop_listen;        /* LISTEN: neither SYN nor RST nor ACK */
     uint64_t drop_syn_sent;      /* SYN-SENT: neither SYN nor RST */
-    uint64_t drop_out_of_order;  /* data beyond RCV.NXT (no reassembly queue yet) */
+    uint64_t ooo_queued;         /* segments held beyond RCV.NXT (out of order) */
+    uint64_t drop_out_of_order;  /* ... dropped instead: too many holes */
     uint64_t syn_queue_full;     /* SYNs dropped: the SYN_RECV queue was full */
     uint64_t accept_queue_full;  /* SYNs and final ACKs dropped: accept queue full
                                     (Linux ListenOverflows) */

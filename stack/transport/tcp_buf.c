@@ -78,7 +78,39 @@ void tcp_buf_consume(struct tcp_buf *b, size_t n)
     if (n > b->len)
         n = b->len;
     b->len -= n;
-    b->head = b->len == 0 ? 0 : (b->head + n) % b->cap;
+    /* head moves on even when the ring empties: out-of-order bytes may be
+     * waiting beyond the end, at positions relative to head + len. */
+    if (b->cap > 0)
+        b->head = (b->head + n) % b->cap;
+}
+
+size_t tcp_buf_write_at(struct tcp_buf *b, size_t gap, const void *src, size_t len)
+{
+    size_t space = tcp_buf_space(b), pos, first;
+
+    if (gap >= space)
+        return 0;
+    if (len > space - gap)
+        len = space - gap;
+    if (len == 0)
+        return 0;
+    if (!b->data) {
+        b->data = malloc(b->cap);
+        if (!b->data)
+            return 0;
+    }
+    pos = (b->head + b->len + gap) % b->cap;
+    first = b->cap - pos < len ? b->cap - pos : len;
+    memcpy(b->data + pos, src, first);
+    memcpy(b->data, (const uint8_t *)src + first, len - first);
+    return len;
+}
+
+void tcp_buf_extend(struct tcp_buf *b, size_t n)
+{
+    if (n > tcp_buf_space(b))
+        n = tcp_buf_space(b);
+    b->len += n;
 }
 
 size_t tcp_buf_read(struct tcp_buf *b, void *dst, size_t len)

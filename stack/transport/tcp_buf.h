@@ -48,6 +48,14 @@ void tcp_buf_consume(struct tcp_buf *b, size_t n);
 /* peek(0) then consume. */
 size_t tcp_buf_read(struct tcp_buf *b, void *dst, size_t len);
 
+/* Out-of-order data (tcp_reass.c): write up to len bytes `gap` bytes after
+ * the end of the held data, into the free space, without holding them yet.
+ * Returns how many fit. Bytes already held never move when the user reads,
+ * so what was written there stays put until tcp_buf_extend holds it. */
+size_t tcp_buf_write_at(struct tcp_buf *b, size_t gap, const void *src, size_t len);
+/* Hold n more bytes after the end: ones tcp_buf_write_at put there. */
+void tcp_buf_extend(struct tcp_buf *b, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -361,9 +361,54 @@ static bool fifth_check_ack(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
 
 enum text_result {
     TEXT_IN_ORDER,       /* processed; its FIN (if any) may be processed next */
-    TEXT_OUT_OF_ORDER,   /* dropped; an ACK tells the peer what we expect */
+    TEXT_OUT_OF_ORDER,   /* held or dropped; an ACK at once tells the peer what we expect */
     TEXT_CLOSED,         /* the connection was reset: the tcb is gone */
 };
+
+/* A segment beyond RCV.NXT: keep its bytes in the ring at their place and
+ * note the range (tcp_reass.h). */
+static void hold_out_of_order(struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t len,
+                              bool fin)
+{
+    struct tcp *tcp = tcb->tcp;
+    uint32_t gap = seq - tcb->rcv_nxt;
+    uint32_t stored = (uint32_t)tcp_buf_write_at(&tcb->rcvbuf, gap, data, len);
+
+    if (stored < len)
+        fin = false;
+    if ((stored > 0 || fin) && !tcp_reass_add(&tcb->reass, seq, seq + stored)) {
+        tcp->stats.drop_out_of_order++;   /* too many holes: the peer resends it */
+        return;
+    }
+    if (fin) {
+        tcb->reass.fin = true;
+        tcb->reass.fin_seq = seq + stored;
+    }
+    tcp->stats.ooo_queued++;
+}
+
+/* In-order bytes at RCV.NXT; then whatever out-of-order data they joined. */
+static void take_in_order(struct tcb *tcb, const uint8_t *data, uint32_t len, bool *fin)
+{
+    uint32_t stored = (uint32_t)tcp_buf_write(&tcb->rcvbuf, data, len);
+
+    if (stored < len)
+        *fin = false;   /* out of memory: take the rest next time */
+    tcb->rcv_nxt += stored;
+    if (!tcp_reass_empty(&tcb->reass)) {
+        uint32_t to = tcp_reass_advance(&tcb->reass, tcb->rcv_nxt);
+
+        tcp_buf_extend(&tcb->rcvbuf, to - tcb->rcv_nxt);
+        tcb->rcv_nxt = to;
+        if (tcb->reass.fin && tcb->reass.fin_seq == tcb->rcv_nxt && tcp_reass_empty(&tcb->reass)) {
+            *fin = true;   /* the FIN that was waiting behind the gap */
+            tcb->reass.fin = false;
+        }
+        tcb->ack_now = true;   /* RFC 5681 §4.2: ACK at once when a gap fills */
+    }
+    if (tcb->rd_shutdown)
+        tcp_buf_consume(&tcb->rcvbuf, tcp_buf_len(&tcb->rcvbuf));   /* shutdown(SHUT_RD) */
+}
 
 /* Seventh check: segment text, in ESTABLISHED and FIN-WAIT-1/2 only
  * (after the peer's FIN no more text can be valid). *fin says whether the
@@ -375,7 +420,7 @@ static enum text_result seventh_check_text(struct tcb *tcb, struct tcp_seg *seg,
     const uint8_t *data = seg->h.payload;
     uint32_t len = (uint32_t)seg->h.payload_len;
     uint32_t seq = seg->h.seq;
-    uint32_t wnd;
+    uint32_t wnd, gap;
 
     *fin = seg->h.flags & TCP_FLAG_FIN;
     if (seg->h.flags & TCP_FLAG_SYN)
@@ -393,31 +438,29 @@ static enum text_result seventh_check_text(struct tcb *tcb, struct tcp_seg *seg,
         len -= old;
         seq += old;
     }
-    if (seq != tcb->rcv_nxt) {
-        /* A gap before this segment: it is out of order. Issue 7 adds the
-         * reassembly queue; until then drop it and ACK what we have, so the
-         * peer learns where the gap is. */
-        tcp->stats.drop_out_of_order++;
-        *fin = false;
-        return TEXT_OUT_OF_ORDER;
-    }
     /* Trim to the window; a FIN beyond the window is not yet acceptable. */
+    gap = seq - tcb->rcv_nxt;
     wnd = tcp_rcv_window(tcb);
-    if (len > wnd) {
-        len = wnd;
+    if (gap >= wnd && (len > 0 || gap > 0)) {
+        len = 0;
+        *fin = false;
+    } else if (len > wnd - gap) {
+        len = wnd - gap;
         *fin = false;
     }
-    if (len == 0)
-        return TEXT_IN_ORDER;
     switch (tcb->state) {
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
         break;
     default:
-        return TEXT_IN_ORDER;   /* "Ignore the segment text." */
+        /* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "Ignore the segment
+         * text." (the peer's FIN came already) */
+        return gap == 0 ? TEXT_IN_ORDER : TEXT_OUT_OF_ORDER;
     }
-    if (tcb->user_closed) {
+    if (len == 0 && gap == 0)
+        return TEXT_IN_ORDER;
+    if (len > 0 && tcb->user_closed) {
         /* RFC 9293 §3.10.4 / RFC 1122 §4.2.2.13: data for a user that has
          * closed can never be read: reset "to show that data was lost". */
         tcp->stats.data_after_close++;
@@ -425,14 +468,13 @@ static enum text_result seventh_check_text(struct tcb *tcb, struct tcp_seg *seg,
         tcp_tcb_done(tcb, -ECONNRESET, now);
         return TEXT_CLOSED;
     }
-    if (!tcb->rd_shutdown) {
-        uint32_t stored = (uint32_t)tcp_buf_write(&tcb->rcvbuf, data, len);
-
-        if (stored < len)
-            *fin = false;   /* out of memory: take the rest next time */
-        len = stored;
+    if (gap > 0) {
+        if (len > 0 || *fin)
+            hold_out_of_order(tcb, seq, data, len, *fin);
+        *fin = false;
+        return TEXT_OUT_OF_ORDER;
     }
-    tcb->rcv_nxt += len;
+    take_in_order(tcb, data, len, fin);
     tcb->ack_pending = true;   /* issue 7: delayed ACK */
     tcp_notify_user(tcb, now);
     return TEXT_IN_ORDER;

@@ -91,6 +91,7 @@ int tcp_send_segment(struct tcb *tcb, uint8_t flags, uint32_t seq, uint32_t len,
     if (flags & TCP_FLAG_ACK) {
         tcb->rcv_wnd = h.window;
         tcb->ack_pending = false;   /* this segment carries the ACK we owed */
+        tcb->ack_now = false;
     }
     if (is_rtx)
         tcp->stats.retrans_segs++;

@@ -146,7 +146,8 @@ void tcp_print_stats(const struct tcp *tcp, FILE *out)
     LINE(s->drop_no_ack, "segments without ACK in a synchronized state");
     LINE(s->drop_listen, "segments a listener could not use");
     LINE(s->drop_syn_sent, "segments SYN-SENT could not use");
-    LINE(s->drop_out_of_order, "out-of-order segments dropped");
+    LINE(s->ooo_queued, "out-of-order segments held");
+    LINE(s->drop_out_of_order, "out-of-order segments dropped (too many holes)");
     LINE(s->syn_queue_full, "SYNs dropped because the SYN queue was full");
     LINE(s->accept_queue_full, "times the accept queue was full (ListenOverflows)");
     LINE(s->challenge_acks, "challenge ACKs sent (RFC 5961)");
