@@ -17,6 +17,8 @@
 #include "stack/net/ip4.h"
 #include "stack/net/ip4_route.h"
 #include "stack/socket/sock_table.h"
+#include "stack/socket/socket_tcp.h"
+#include "stack/transport/tcp.h"
 #include "stack/transport/udp.h"
 
 struct stack *stack_new(const struct stack_config *cfg)
@@ -37,8 +39,13 @@ struct stack *stack_new(const struct stack_config *cfg)
     st->udp = udp_new(st->ip, st->icmp, &st->rng, st->trace, st->name);
     if (st->udp == NULL)
         goto fail;
+    st->tcp = tcp_new(st->ip, &st->timers, &st->rng, st->trace, st->name, NULL);
+    if (st->tcp == NULL)
+        goto fail;
+
+    /* The sockets on top: UDP registers itself, TCP is added here. */
     st->socks = sock_table_new(st);
-    if (st->socks == NULL)
+    if (st->socks == NULL || sock_table_add_proto(st->socks, &socket_tcp_ops) < 0)
         goto fail;
     return st;
 
@@ -53,6 +60,7 @@ void stack_free(struct stack *st)
         return;
     /* Top down, so no layer outlives the one it registered with. */
     sock_table_free(st->socks);
+    tcp_free(st->tcp);
     udp_free(st->udp);
     ip4_free(st->ip);
     for (int i = 0; i < st->iface_count; i++) {
@@ -146,4 +154,5 @@ void stack_print_stats(const struct stack *st, FILE *out)
     ip4_print_stats(st->ip, out);
     icmp_print_stats(st->icmp, out);
     udp_print_stats(st->udp, out);
+    tcp_print_stats(st->tcp, out);
 }

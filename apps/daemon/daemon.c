@@ -251,7 +251,7 @@ void daemon_free(struct daemon *d)
     control_stop(d->control);
     if (d->tl != NULL)
         tl_stack_stop(d->tl);
-    services_stop(d->services);
+    services_stop(d->services, loop_clock_now());
     tl_stack_free(d->tl);
     loop_free(d->loop);
     stack_free(d->st);

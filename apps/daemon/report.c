@@ -9,6 +9,7 @@
 #include "stack/link/arp.h"
 #include "stack/net/ip4_route.h"
 #include "stack/phy/loop.h"
+#include "stack/transport/tcp.h"
 #include "stack/transport/udp.h"
 
 static void report_arp(const struct stack *st, FILE *out, usec_t now)
@@ -36,8 +37,10 @@ int daemon_report(struct daemon *d, const char *what, FILE *out)
         ip4_route_print(st->ip, out);
     else if (strcmp(what, "arp") == 0)
         report_arp(st, out, loop_clock_now());
-    else if (strcmp(what, "sockets") == 0)
+    else if (strcmp(what, "sockets") == 0) {
+        tcp_print_conns(st->tcp, out, loop_clock_now());
         udp_print_pcbs(st->udp, out);
+    }
     else
         rc = -EINVAL;
     tl_stack_unlock(tl);

@@ -26,7 +26,7 @@ struct services *services_start(struct stack *st, usec_t now, char *err, size_t 
 /* Work queued for the loop thread (after loop_wake). NULL-safe. */
 void services_on_wakeup(struct services *sv, usec_t now);
 /* Stop them and free their state. NULL-safe. */
-void services_stop(struct services *sv);
+void services_stop(struct services *sv, usec_t now);
 /* One line per service: "udp/7 echo", ... */
 void services_print(const struct services *sv, FILE *out);
 

@@ -9,7 +9,7 @@
 #include "apps/dns/dns_server.h"
 #include "stack/phy/loop.h"
 #include "stack/socket/tl_socket.h"
-#include "tests/udp/kernel_fixture.h"
+#include "tests/interop/interop.h"
 
 namespace {
 
@@ -21,7 +21,7 @@ class DnsInterop : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
-        g_daemon = kernelside::StartDaemon(&g_skip);
+        g_daemon = interop::StartDaemon(interop::TunConfigNoServices(), &g_skip);
         if (g_daemon == nullptr)
             return;
         tl_stack_lock(daemon_tl(g_daemon));
@@ -30,7 +30,7 @@ protected:
         daemon_wake(g_daemon);
         if (rc < 0)
             g_skip = std::string("cannot start the DNS server: ") + strerror(-rc);
-        else if (!kernelside::HaveTool("dig"))
+        else if (!interop::HaveTool("dig"))
             g_skip = "dig is not installed (apt: bind9-dnsutils)";
     }
     static void TearDownTestSuite()
@@ -48,9 +48,9 @@ protected:
         if (g_daemon == nullptr || !g_skip.empty())
             GTEST_SKIP() << g_skip;
     }
-    static kernelside::CommandResult Dig(const std::string &args)
+    static interop::CommandResult Dig(const std::string &args)
     {
-        return kernelside::Run("dig @10.0.0.2 +time=2 +tries=2 " + args);
+        return interop::Run("dig @10.0.0.2 +time=2 +tries=2 " + args);
     }
 };
 
@@ -61,7 +61,7 @@ bool has(const std::string &text, const std::string &what)
 
 TEST_F(DnsInterop, DigGetsTheARecord)
 {
-    kernelside::CommandResult r = Dig("www.tunlab.test");
+    interop::CommandResult r = Dig("www.tunlab.test");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_TRUE(has(r.output, "status: NOERROR")) << r.output;
     EXPECT_TRUE(has(r.output, "flags: qr aa rd;")) << r.output;
@@ -74,7 +74,7 @@ TEST_F(DnsInterop, DigGetsTheARecord)
 
 TEST_F(DnsInterop, DigGetsNxdomainForAnUnknownName)
 {
-    kernelside::CommandResult r = Dig("nosuchhost.tunlab.test");
+    interop::CommandResult r = Dig("nosuchhost.tunlab.test");
     EXPECT_TRUE(has(r.output, "status: NXDOMAIN")) << r.output;
     EXPECT_TRUE(has(r.output, "AUTHORITY: 1")) << r.output;
     EXPECT_TRUE(has(r.output, "SOA")) << r.output;
@@ -82,15 +82,15 @@ TEST_F(DnsInterop, DigGetsNxdomainForAnUnknownName)
 
 TEST_F(DnsInterop, DigGetsRefusedOutsideTheZone)
 {
-    kernelside::CommandResult r = Dig("example.com");
+    interop::CommandResult r = Dig("example.com");
     EXPECT_TRUE(has(r.output, "status: REFUSED")) << r.output;
 }
 
 TEST_F(DnsInterop, HostAgrees)
 {
-    if (!kernelside::HaveTool("host"))
+    if (!interop::HaveTool("host"))
         GTEST_SKIP() << "host is not installed";
-    kernelside::CommandResult r = kernelside::Run("host -W 2 www.tunlab.test 10.0.0.2");
+    interop::CommandResult r = interop::Run("host -W 2 www.tunlab.test 10.0.0.2");
     EXPECT_TRUE(has(r.output, "www.tunlab.test has address 10.0.0.2")) << r.output;
 }
 

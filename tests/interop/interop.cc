@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sys/wait.h>
 
 #include "tests/phy/netns.h"
@@ -68,6 +69,19 @@ std::string Report(struct daemon* d, const char* what) {
   std::string out = rc == 0 ? std::string(text, len) : "unknown report";
   free(text);
   return out;
+}
+
+std::string WriteTempFile(const std::string& name, const std::string& text) {
+  const char* dir = getenv("TEST_TMPDIR");
+  std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+daemon_config TunConfigNoServices() {
+  daemon_config cfg = TunConfig();
+  cfg.services = false;
+  return cfg;
 }
 
 bool HaveTool(const std::string& tool) {

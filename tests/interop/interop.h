@@ -37,6 +37,14 @@ daemon_config TapConfig();
 // A daemon report ("stats", "route", "arp", "sockets") as a string.
 std::string Report(struct daemon* d, const char* what);
 
+// Write `text` to a new file under the test's temporary directory; returns
+// its path.
+std::string WriteTempFile(const std::string& name, const std::string& text);
+
+// TunConfig() without the built-in services, for suites that start the
+// service they test themselves (and look at its counters).
+daemon_config TunConfigNoServices();
+
 // True if `tool` is on PATH.
 bool HaveTool(const std::string& tool);
 

@@ -17,7 +17,7 @@
 #include "stack/phy/loop.h"
 #include "stack/socket/tl_socket.h"
 #include "stack/transport/udp.h"
-#include "tests/udp/kernel_fixture.h"
+#include "tests/interop/interop.h"
 
 namespace {
 
@@ -29,7 +29,7 @@ class UdpInterop : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
-        g_daemon = kernelside::StartDaemon(&g_skip);
+        g_daemon = interop::StartDaemon(interop::TunConfigNoServices(), &g_skip);
         if (g_daemon == nullptr)
             return;
         tl_stack_lock(daemon_tl(g_daemon));
@@ -58,10 +58,10 @@ protected:
 
 TEST_F(UdpInterop, NetcatLineIsEchoed)
 {
-    if (!kernelside::HaveTool("nc"))
+    if (!interop::HaveTool("nc"))
         GTEST_SKIP() << "nc is not installed (./tunlab test installs netcat-openbsd)";
-    kernelside::CommandResult r =
-        kernelside::Run("printf \"hello tunlab\\n\" | nc -u -w 2 10.0.0.2 7");
+    interop::CommandResult r =
+        interop::Run("printf \"hello tunlab\\n\" | nc -u -w 2 10.0.0.2 7");
     EXPECT_EQ(r.output, "hello tunlab\n") << "exit " << r.exit_code;
     tl_stack_lock(daemon_tl(g_daemon));
     uint64_t echoed = udp_echo_stats(g_echo)->echoed;
@@ -71,9 +71,9 @@ TEST_F(UdpInterop, NetcatLineIsEchoed)
 
 TEST_F(UdpInterop, ClosedPortIsConnectionRefusedInTheKernel)
 {
-    if (!kernelside::HaveTool("python3"))
+    if (!interop::HaveTool("python3"))
         GTEST_SKIP() << "python3 is not installed";
-    std::string script = kernelside::WriteTempFile("refused.py",
+    std::string script = interop::WriteTempFile("refused.py",
                                                    "import socket\n"
                                                    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                                                    "s.settimeout(5)\n"
@@ -86,7 +86,7 @@ TEST_F(UdpInterop, ClosedPortIsConnectionRefusedInTheKernel)
                                                    "    print(\"refused:\", e)\n"
                                                    "except socket.timeout:\n"
                                                    "    print(\"timeout\")\n");
-    kernelside::CommandResult r = kernelside::Run("python3 " + script);
+    interop::CommandResult r = interop::Run("python3 " + script);
     EXPECT_EQ(r.output, "refused: [Errno 111] Connection refused\n");
     tl_stack_lock(daemon_tl(g_daemon));
     uint64_t no_ports = udp_get_stats(daemon_stack(g_daemon)->udp)->no_ports;
