@@ -10,9 +10,7 @@
 #include <cstring>
 
 #include "stack/core/log.h"
-#include "stack/socket/sock_table.h"
 #include "stack/socket/socket.h"
-#include "stack/socket/socket_tcp.h"
 #include "stack/stack.h"
 #include "stack/transport/tcp.h"
 #include "stack/transport/tcp_state.h"
@@ -59,10 +57,6 @@ Runner::Runner(const Script& script, const std::string& file, const RunOptions& 
 
 Runner::~Runner()
 {
-    if (st_ && own_tcp_) {
-        tcp_free(st_->tcp);
-        st_->tcp = nullptr;
-    }
     if (st_)
         stack_free(st_);
     if (cap_ready_)
@@ -143,20 +137,12 @@ void Runner::start_stack()
     capdev_init(&cap_, "tun0", NETDEV_LINK_IP, mtu_);
     cap_ready_ = true;
     netdev_set_trace(&cap_.dev, &trace_, "stack");
-    if (!st_->tcp) {
-        // A stack composed without TCP (stack.c before TCP was wired in):
-        // add it here the way stack.c does, and free it ourselves.
-        st_->tcp = tcp_new(st_->ip, &st_->timers, &st_->rng, st_->trace, st_->name, nullptr);
-        if (!st_->tcp || sock_table_add_proto(st_->socks, &socket_tcp_ops) < 0)
-            throw ScriptFailure{file_ + ": could not add TCP to the stack"};
-        own_tcp_ = true;
-    }
+    if (!st_->tcp)
+        throw ScriptFailure{file_ + ": the stack has no TCP"};
     int rc = stack_add_iface(st_, &cap_.dev, kStackAddr, kPrefixLen, 0);
     if (rc < 0)
         throw ScriptFailure{file_ + ": stack_add_iface failed: " + std::strerror(-rc)};
     if (msl_ > 0) {
-        if (!st_->tcp)
-            throw ScriptFailure{file_ + ": %msl given but the stack has no TCP"};
         struct tcp_config tc = *tcp_get_config(st_->tcp);
         tc.msl = usec_t(msl_);
         tcp_set_config(st_->tcp, &tc);

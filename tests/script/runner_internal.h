@@ -148,7 +148,6 @@ private:
 
     // The stack under test.
     struct stack* st_ = nullptr;
-    bool own_tcp_ = false;        // TCP added by the engine (see start_stack)
     struct capdev cap_;
     bool cap_ready_ = false;
     struct trace trace_;
