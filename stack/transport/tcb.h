@@ -83,6 +83,7 @@ struct tcb {
     uint32_t irs;               /* initial receive sequence number */
     uint32_t rcv_nxt;           /* next sequence number expected */
     uint32_t rcv_wnd;           /* receive window we last advertised */
+    uint32_t rcv_adv;           /* its right edge, RCV.NXT + RCV.WND: never moves left */
     uint16_t rcv_mss;           /* the MSS we announced in our SYN */
 
     /* Buffers. The send buffer's first byte has sequence number
@@ -112,6 +113,9 @@ struct tcb {
     usec_t rto;                 /* current retransmission timeout (backed off) */
     unsigned retries;           /* timeouts of the current segment */
     struct timer rto_timer;     /* SYN, SYN+ACK, FIN and data retransmission */
+    struct timer persist_timer; /* zero window: probe it (RFC 9293 §3.8.6.1) */
+    unsigned persist_backoff;   /* probes sent into this zero window */
+    unsigned probes_unanswered; /* probes since the last ACK of any kind */
     struct timer conn_timer;    /* connect timeout */
     struct timer tw_timer;      /* TIME-WAIT's 2MSL, or FIN-WAIT-2's timeout */
     usec_t opened_at;           /* when the SYN was first sent */

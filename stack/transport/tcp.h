@@ -123,6 +123,7 @@ struct tcp_stats {
     uint64_t rst_in_window;      /* in-window but not exact RSTs (challenged) */
     uint64_t syn_in_window;      /* SYNs in synchronized states (challenged) */
     uint64_t timeouts;           /* connections dropped after their retries */
+    uint64_t persist_probes;     /* zero-window probes sent */
     uint64_t timewait_reacks;    /* retransmitted FINs re-ACKed in TIME-WAIT */
     uint64_t timewait_recycled;  /* new SYNs accepted in TIME-WAIT (RFC 6191) */
     uint64_t timewait_rst_ignored; /* RSTs ignored in TIME-WAIT (rfc1337) */
@@ -159,7 +160,7 @@ struct tcp_conn_info {
     uint16_t local_port, remote_port;
     size_t recv_q;           /* bytes not yet read; LISTEN: connections not yet accepted */
     size_t send_q;           /* bytes not yet acknowledged; LISTEN: the backlog */
-    const char *timer;       /* "on" (retransmission), "timewait", "keepalive", or "off" */
+    const char *timer;       /* "on" (retransmission), "timewait", "persist", or "off" */
     usec_t timer_left;       /* until it fires */
     unsigned retries;        /* retransmissions of the current segment */
     bool orphan;             /* the user has closed (or never accepted) it */

@@ -125,6 +125,7 @@ static void syn_sent_input(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
     }
     tcb->irs = h->seq;
     tcb->rcv_nxt = h->seq + 1;
+    tcb->rcv_adv = tcb->rcv_nxt;
     tcp_input_syn_options(tcb, seg);
     update_window(tcb, seg);
     if (ack)
@@ -294,6 +295,7 @@ static bool fifth_check_ack(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
         tcp->stats.drop_no_ack++;   /* "if the ACK bit is off, drop the segment" */
         return false;
     }
+    tcb->probes_unanswered = 0;   /* the peer is alive */
     if (tcb->state == TCP_SYN_RECV) {
         /* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state";
          * otherwise "form a reset segment <SEQ=SEG.ACK><CTL=RST>". */
@@ -444,9 +446,11 @@ static enum text_result seventh_check_text(struct tcb *tcb, struct tcp_seg *seg,
     if (gap >= wnd && (len > 0 || gap > 0)) {
         len = 0;
         *fin = false;
+        tcb->ack_now = tcb->ack_pending = true;   /* "the window is still closed" */
     } else if (len > wnd - gap) {
         len = wnd - gap;
         *fin = false;
+        tcb->ack_now = tcb->ack_pending = true;
     }
     switch (tcb->state) {
     case TCP_ESTABLISHED:

@@ -144,8 +144,10 @@ void tcp_send_rst(struct tcb *tcb, usec_t now);
  * ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; ACK on: <SEQ=SEG.ACK><CTL=RST>.
  * Never for a segment that carries RST itself. */
 void tcp_send_rst_reply(struct tcp *tcp, const struct tcp_seg *seg, usec_t now);
-/* The window we advertise now. */
+/* The window we advertise now (silly-window avoidance, never shrinking). */
 uint32_t tcp_rcv_window(const struct tcb *tcb);
+/* Bytes in the send buffer not yet sent (from SND.NXT on). */
+uint32_t tcp_unsent(const struct tcb *tcb);
 
 /* ---- tcp_rtt.c ---- */
 /* The RTO from SRTT and RTTVAR (RFC 6298 §2), without backoff. */
@@ -167,6 +169,9 @@ void tcp_rto_restart(struct tcb *tcb, usec_t now);
 void tcp_rto_stop(struct tcb *tcb);
 /* Start the connect timeout (cfg.connect_timeout, if any). */
 void tcp_conn_timer_arm(struct tcb *tcb, usec_t now);
+/* Zero window with data waiting and nothing in flight: start probing;
+ * an open window: stop. */
+void tcp_persist_check(struct tcb *tcb, usec_t now);
 /* Start FIN-WAIT-2's timeout for an orphaned connection. */
 void tcp_fin_wait_2_timer_arm(struct tcb *tcb, usec_t now);
 

@@ -153,6 +153,7 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
      * after the handshake); tunlab has no TCP Fast Open. */
     child->irs = h->seq;
     child->rcv_nxt = h->seq + 1;
+    child->rcv_adv = child->rcv_nxt;
     iss = iss_hint ? iss_hint
                    : tcp_isn(tcp, child->local_ip, child->local_port, child->remote_ip,
                              child->remote_port, now);

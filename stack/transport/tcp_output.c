@@ -24,8 +24,25 @@
 uint32_t tcp_rcv_window(const struct tcb *tcb)
 {
     size_t space = tcp_buf_space(&tcb->rcvbuf);
+    uint32_t threshold = (uint32_t)(tcb->rcvbuf.cap / 2);
+    int32_t open = seq_diff(tcb->rcv_adv, tcb->rcv_nxt);
 
-    return space > 65535 ? 65535 : (uint32_t)space;
+    if (space > 65535)
+        space = 65535;   /* the 16-bit field, without window scaling */
+    /* RFC 9293 §3.8.6.2.2 writes Eff.snd.MSS; what a receiver cares about is
+     * the largest segment it may receive, the MSS it announced (Linux's
+     * rcv_mss estimate plays the same part). */
+    if (threshold > tcb->rcv_mss)
+        threshold = tcb->rcv_mss;
+    if (open < 0)
+        open = 0;
+    /* RFC 1122 §4.2.3.3, the receiver's silly-window avoidance: move the
+     * right edge only by a useful amount, min(buffer / 2, MSS); until then
+     * keep offering what the peer already knows — never less (RFC 9293
+     * §3.8.6.2.2: do not shrink the window). */
+    if (space >= (size_t)open + threshold)
+        return (uint32_t)space;
+    return (uint32_t)open < space ? (uint32_t)open : (uint32_t)space;
 }
 
 /* Fill h with tcb's ports and our window. */
@@ -90,6 +107,7 @@ int tcp_send_segment(struct tcb *tcb, uint8_t flags, uint32_t seq, uint32_t len,
     header_for(tcb, &h, flags, seq);
     if (flags & TCP_FLAG_ACK) {
         tcb->rcv_wnd = h.window;
+        tcb->rcv_adv = seq_max(tcb->rcv_adv, tcb->rcv_nxt + h.window);
         tcb->ack_pending = false;   /* this segment carries the ACK we owed */
         tcb->ack_now = false;
     }
@@ -163,6 +181,17 @@ void tcp_output(struct tcb *tcb, usec_t now)
         if (fin)
             break;
     }
+    tcp_persist_check(tcb, now);
+}
+
+uint32_t tcp_unsent(const struct tcb *tcb)
+{
+    int32_t off = seq_diff(tcb->snd_nxt, tcb->snd_buf_seq);
+    size_t buffered = tcp_buf_len(&tcb->sndbuf);
+
+    if (off < 0 || (size_t)off >= buffered)
+        return 0;
+    return (uint32_t)(buffered - (size_t)off);
 }
 
 void tcp_send_ack(struct tcb *tcb, usec_t now)

@@ -39,6 +39,9 @@ static void fill_info(const struct tcb *tcb, struct tcp_conn_info *info, usec_t 
     } else if (timer_armed(&tcb->rto_timer)) {
         t = &tcb->rto_timer;
         info->timer = "on";
+    } else if (timer_armed(&tcb->persist_timer)) {
+        t = &tcb->persist_timer;
+        info->timer = "persist";
     }
     info->timer_left = t && t->deadline > now ? t->deadline - now : 0;
 }
@@ -155,6 +158,7 @@ void tcp_print_stats(const struct tcp *tcp, FILE *out)
     LINE(s->rst_in_window, "in-window resets challenged");
     LINE(s->syn_in_window, "SYNs in synchronized states challenged");
     LINE(s->timeouts, "connections dropped after retransmission timeouts");
+    LINE(s->persist_probes, "zero-window probes sent");
     LINE(s->timewait_reacks, "FINs re-acknowledged in TIME-WAIT");
     LINE(s->timewait_recycled, "TIME-WAIT connections reopened by a new SYN");
     LINE(s->timewait_rst_ignored, "resets ignored in TIME-WAIT (RFC 1337)");

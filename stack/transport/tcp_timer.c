@@ -9,8 +9,10 @@
  *   connect  an optional overall bound on SYN-SENT (cfg.connect_timeout).
  *   tw       TIME-WAIT's 2MSL (tcp_timewait.c), or the FIN-WAIT-2 timeout
  *            of a connection whose user has gone.
- *
- * (Issue 7 adds RTT estimation, persist, delayed ACK and keepalive here.)
+ *   persist  the peer's window is zero and we have data: probe it with one
+ *            byte at growing intervals (RTO, 2 RTO, 4 RTO ... up to rto_max),
+ *            so that a lost window update cannot deadlock the connection
+ *            (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17).
  */
 #include "stack/transport/tcp_internal.h"
 
@@ -21,12 +23,14 @@
 static void rto_expired(struct timer *t, void *arg, usec_t now);
 static void conn_timer_expired(struct timer *t, void *arg, usec_t now);
 static void tw_timer_expired(struct timer *t, void *arg, usec_t now);
+static void persist_expired(struct timer *t, void *arg, usec_t now);
 
 void tcp_timer_init(struct tcb *tcb)
 {
     timer_init(&tcb->rto_timer, rto_expired, tcb, "rto");
     timer_init(&tcb->conn_timer, conn_timer_expired, tcb, "connect");
     timer_init(&tcb->tw_timer, tw_timer_expired, tcb, "2msl");
+    timer_init(&tcb->persist_timer, persist_expired, tcb, "persist");
 }
 
 void tcp_timer_cancel_all(struct tcb *tcb)
@@ -36,6 +40,7 @@ void tcp_timer_cancel_all(struct tcb *tcb)
     timer_cancel(q, &tcb->rto_timer);
     timer_cancel(q, &tcb->conn_timer);
     timer_cancel(q, &tcb->tw_timer);
+    timer_cancel(q, &tcb->persist_timer);
 }
 
 void tcp_rto_arm(struct tcb *tcb, usec_t now)
@@ -180,4 +185,71 @@ static void tw_timer_expired(struct timer *t, void *arg, usec_t now)
                    "FIN-WAIT-2 timeout");
         tcp_tcb_done(tcb, 0, now);
     }
+}
+
+/* ---- persist: probing a zero window ---- */
+
+static usec_t persist_interval(const struct tcb *tcb)
+{
+    usec_t t = tcp_rto_base(tcb);
+    usec_t max = tcb->tcp->cfg.rto_max;
+
+    for (unsigned i = 0; i < tcb->persist_backoff && t < max; i++)
+        t *= 2;
+    return t < max ? t : max;
+}
+
+void tcp_persist_check(struct tcb *tcb, usec_t now)
+{
+    struct timerq *q = tcb->tcp->timers;
+
+    if (tcb->snd_wnd > 0) {
+        timer_cancel(q, &tcb->persist_timer);
+        tcb->persist_backoff = 0;
+        return;
+    }
+    /* Nothing in flight (else its ACK or the RTO will come), data waiting. */
+    if (tcb->snd_una != tcb->snd_max || timer_armed(&tcb->rto_timer) || tcp_unsent(tcb) == 0)
+        return;
+    if (!timer_armed(&tcb->persist_timer))
+        timer_arm(q, &tcb->persist_timer, now + persist_interval(tcb));
+}
+
+static void persist_expired(struct timer *t, void *arg, usec_t now)
+{
+    struct tcb *tcb = arg;
+    struct tcp *tcp = tcb->tcp;
+
+    (void)t;
+    switch (tcb->state) {
+    case TCP_ESTABLISHED:
+    case TCP_CLOSE_WAIT:
+    case TCP_FIN_WAIT_1:
+    case TCP_CLOSING:
+    case TCP_LAST_ACK:
+        break;
+    default:
+        return;
+    }
+    if (tcb->snd_wnd > 0 || tcp_unsent(tcb) == 0) {
+        tcp_output(tcb, now);   /* the window opened meanwhile */
+        return;
+    }
+    if (tcb->probes_unanswered >= tcp->cfg.retries) {
+        give_up(tcb, now);   /* nobody answers at all: the peer is gone */
+        return;
+    }
+    /* "The sending TCP must regularly transmit at least one octet of new
+     * data (if available), even if the send window is zero" (RFC 9293
+     * §3.8.6.1). SND.NXT stays: if the byte is refused, it goes again as
+     * ordinary data once the window opens; if accepted, its ACK moves
+     * SND.UNA past it. */
+    tcp_send_segment(tcb, TCP_FLAG_ACK, tcb->snd_nxt, 1, seq_lt(tcb->snd_nxt, tcb->snd_max),
+                     now);
+    tcb->snd_max = seq_max(tcb->snd_max, tcb->snd_nxt + 1);
+    tcp->stats.persist_probes++;
+    tcb->probes_unanswered++;
+    tcb->persist_backoff++;
+    trace_var(tcp->trace, now, tcp->node, tcb->subject, "persist_probe", tcb->persist_backoff);
+    timer_arm(tcp->timers, &tcb->persist_timer, now + persist_interval(tcb));
 }

@@ -138,20 +138,17 @@ ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, usec_t now)
 }
 
 /* After the user read, tell the peer about a window that opened enough to
- * matter: RFC 1122 §4.2.3.3, the receiver's half of silly-window avoidance,
- * by min(buffer / 2, MSS). */
+ * matter. tcp_rcv_window applies RFC 1122 §4.2.3.3 (by min(buffer / 2,
+ * MSS)), so any growth it reports is worth an ACK. */
 static void maybe_window_update(struct tcb *tcb, usec_t now)
 {
-    uint32_t wnd = tcp_rcv_window(tcb);
-    uint32_t step = (uint32_t)(tcb->rcvbuf.cap / 2);
+    int32_t open = seq_diff(tcb->rcv_adv, tcb->rcv_nxt);
 
-    if (step > tcb->rcv_mss)
-        step = tcb->rcv_mss;
     switch (tcb->state) {
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
-        if (wnd >= tcb->rcv_wnd + step)
+        if ((int64_t)tcp_rcv_window(tcb) > (int64_t)open)
             tcp_send_ack(tcb, now);
         break;
     default:
