@@ -267,6 +267,47 @@ void UdpLossRun(uint64_t seed, trace* out) {
   shim_pair_free(pair);
 }
 
+void UdpRunWith(uint64_t seed, const sim_impairments& imp, int count, trace* out) {
+  shim_pair* pair = shim_pair_new(seed, NETDEV_LINK_IP);
+  if (pair == nullptr) return;
+  int server_fd = socket_open(pair->server, SOCK_TYPE_DGRAM);
+  sock_addr any = {0, 7000};
+  socket_bind(pair->server, server_fd, &any);
+  int client_fd = socket_open(pair->client, SOCK_TYPE_DGRAM);
+  sock_addr to = {SHIM_SERVER_ADDR, 7000};
+  sim_impairments wire = imp;
+  wire.delay = kMs;
+  sim_link_set_impairments(pair->link, 0, &wire);
+  const char msg[] = "hello";
+  for (int i = 0; i < count; i++) {
+    socket_sendto(pair->client, client_fd, msg, sizeof msg, &to, shim_now(pair));
+    shim_run_for(pair, 10 * kMs);
+  }
+  CopyTrace(sim_world_trace(pair->world), out);
+  shim_pair_free(pair);
+}
+
+void ScriptLikeRun(trace* out) {
+  Seg peer;
+  peer.src = 0xC0000201;  // 192.0.2.1
+  peer.dst = kServer;
+  peer.sport = 50000;
+  Seg me = FromServer();
+  me.dst = peer.src;
+  me.dport = 50000;
+  auto pkt = [&](uint64_t t, trace_kind kind, const Seg& s) {
+    std::vector<uint8_t> b = TcpBytes(s);
+    trace_packet(out, t, "stack", kind, "tun0", TRACE_LINK_IP, b.data(), b.size());
+  };
+  const char subject[] = "tcp 10.0.0.2:80>192.0.2.1:50000";
+  trace_state(out, 0, "stack", "tcp 0.0.0.0:80>0.0.0.0:0", "CLOSED", "LISTEN");
+  pkt(100 * kMs, TRACE_PKT_IN, Make(peer, 0, 0, SYN));
+  trace_state(out, 100 * kMs, "stack", subject, "LISTEN", "SYN_RECV");
+  pkt(100 * kMs, TRACE_PKT_OUT, Make(me, 7000, 1, SYN | ACK));
+  pkt(200 * kMs, TRACE_PKT_IN, Make(peer, 1, 7001, ACK));
+  trace_state(out, 200 * kMs, "stack", subject, "SYN_RECV", "ESTABLISHED");
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

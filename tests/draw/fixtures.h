@@ -10,6 +10,7 @@
 
 #include "stack/core/netdev.h"
 #include "stack/core/trace.h"
+#include "stack/phy/simlink.h"
 
 namespace drawtest {
 
@@ -61,6 +62,12 @@ void TransferWithLoss(trace* tr);
 void PingRun(uint64_t seed, enum netdev_link link, int count, trace* out);
 // Three UDP datagrams client -> server:7000, the second lost on the wire.
 void UdpLossRun(uint64_t seed, trace* out);
+// `count` UDP datagrams client -> server:7000 with these impairments on
+// the client -> server direction (1 ms delay is added).
+void UdpRunWith(uint64_t seed, const struct sim_impairments& imp, int count, trace* out);
+// A trace-script-like run: one traced node "stack" (10.0.0.2) talking to a
+// peer nobody traces (192.0.2.1): a handshake the peer starts.
+void ScriptLikeRun(trace* out);
 
 // Text helpers.
 std::string ReadFile(const std::string& path);

@@ -156,7 +156,7 @@ static void place(const struct ladder *l, struct svg_layout *lay)
 
     for (size_t k = 0; k < l->mark_count; k++) {
         double w = text_width(l->marks[k].text, SVG_CHAR_W) + 14;
-        if (l->marks[k].node == 0 && w > left)
+        if (l->marks[k].node == 0 && !l->marks[k].is_note && w > left)
             left = w;
         else if (l->marks[k].node != 0 && w > right)
             right = w;
@@ -384,7 +384,8 @@ static void draw_mark(const struct ladder *l, const struct svg_layout *lay, FILE
     svg_escaped(out, l->nodes[m->node].name);
     fprintf(out, "\" data-y=\"%.1f\">\n", y);
     if (m->is_note) {
-        svg_text(out, m->node == 0 ? x - 12 : x + 12, y + 4, m->node == 0 ? "end" : "start",
+        /* a note, often long, goes inside the diagram, right of its line */
+        svg_text(out, x + 10, y + 4, "start",
                  "font-size=\"11\" font-style=\"italic\" fill=\"" SVG_MUTED "\"", m->text);
     } else {
         fprintf(out,

@@ -57,7 +57,7 @@ static void layout(const struct ladder *l, struct text_layout *lay)
 
     for (size_t k = 0; k < l->mark_count; k++) {
         int w = mark_width(&l->marks[k]);
-        if (l->marks[k].node == 0 && w > left)
+        if (l->marks[k].node == 0 && !l->marks[k].is_note && w > left)
             left = w;
         else if (l->marks[k].node != 0 && w > right)
             right = w;
@@ -163,7 +163,8 @@ static void draw_mark(const struct text_layout *lay, char *line, const struct la
     char text[LADDER_TEXT_LEN + 4];
     snprintf(text, sizeof text, m->is_note ? "(%s)" : "[%s]", m->text);
     int len = (int)strlen(text);
-    int col = m->node == 0 ? lay->x[0] - 2 - len : lay->x[m->node] + 2;
+    /* states sit outside the first timeline; notes, often long, inside */
+    int col = m->node == 0 && !m->is_note ? lay->x[0] - 2 - len : lay->x[m->node] + 2;
     put(line, lay->width, col, text);
 }
 

@@ -16,26 +16,25 @@ static bool tcp_packet(const struct trace_event *ev, struct pkt_info *info)
     return info->proto == PKT_TCP;
 }
 
-/* Payload bytes each way, counting every packet once: at its sender when
- * the trace holds sends, else at its receiver. */
+/* Payload bytes each way. A packet may appear twice (sent at one node,
+ * received at another) or once (a trace of one side only), so each
+ * direction counts the larger of its sends and its receives. */
 static void count_bytes(const struct trace *t, const struct conn_id *c, uint64_t *ab, uint64_t *ba)
 {
     struct pkt_info info;
-    bool have_out = false;
-    for (size_t i = 0; i < t->count && !have_out; i++)
-        have_out = t->events[i].kind == TRACE_PKT_OUT && tcp_packet(&t->events[i], &info) &&
-                   conn_direction(c, &info) != CONN_NONE;
-    *ab = *ba = 0;
+    uint64_t sent[3] = {0, 0, 0}, received[3] = {0, 0, 0};
     for (size_t i = 0; i < t->count; i++) {
         const struct trace_event *ev = &t->events[i];
-        if (ev->kind != (have_out ? TRACE_PKT_OUT : TRACE_PKT_IN) || !tcp_packet(ev, &info))
+        if ((ev->kind != TRACE_PKT_OUT && ev->kind != TRACE_PKT_IN) || !tcp_packet(ev, &info))
             continue;
         enum conn_dir d = conn_direction(c, &info);
-        if (d == CONN_A_TO_B)
-            *ab += info.payload;
-        else if (d == CONN_B_TO_A)
-            *ba += info.payload;
+        if (ev->kind == TRACE_PKT_OUT)
+            sent[d] += info.payload;
+        else
+            received[d] += info.payload;
     }
+    *ab = sent[CONN_A_TO_B] > received[CONN_A_TO_B] ? sent[CONN_A_TO_B] : received[CONN_A_TO_B];
+    *ba = sent[CONN_B_TO_A] > received[CONN_B_TO_A] ? sent[CONN_B_TO_A] : received[CONN_B_TO_A];
 }
 
 int plot_choose_conn(const struct trace *t, const char *conn_opt, struct conn_id *c, char *err,
