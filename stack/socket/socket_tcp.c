@@ -133,9 +133,11 @@ static int tcp_sock_setsockopt(struct stack *st, struct sock *s, enum sock_optio
         return value <= 0 ? -EINVAL : tcp_set_rcvbuf(tcb, (size_t)value);
     case SOCK_OPT_SNDBUF:
         return value <= 0 ? -EINVAL : tcp_set_sndbuf(tcb, (size_t)value);
+    case SOCK_OPT_NODELAY:
+        tcp_set_nodelay(tcb, value != 0);
+        return 0;
     default:
-        /* NODELAY, KEEPALIVE..., USER_TIMEOUT arrive with data transfer
-         * (issue 7). */
+        /* KEEPALIVE..., USER_TIMEOUT: not yet. */
         return -ENOPROTOOPT;
     }
 }
@@ -157,6 +159,9 @@ static int tcp_sock_getsockopt(struct stack *st, struct sock *s, enum sock_optio
         return 0;
     case SOCK_OPT_REUSEADDR:
         *value = tcp_get_reuseaddr(tcb) ? 1 : 0;
+        return 0;
+    case SOCK_OPT_NODELAY:
+        *value = tcp_get_nodelay(tcb) ? 1 : 0;
         return 0;
     case SOCK_OPT_RCVBUF:
         *value = clamp_int(tcp_get_rcvbuf(tcb));

@@ -101,6 +101,12 @@ struct tcb {
     bool rd_shutdown;           /* shutdown(RD): received data is discarded */
     bool ack_pending;           /* an ACK is owed; any segment with ACK pays it */
     bool ack_now;               /* ... and must not be delayed */
+    uint32_t rcv_acked;         /* RCV.NXT as of the last ACK we sent */
+    bool data_seen;             /* data has arrived (delayed ACKs begin) */
+    unsigned quickack;          /* ACKs still sent at once at the start (Linux) */
+    struct timer delack_timer;  /* the delayed ACK (RFC 1122 §4.2.3.2) */
+    bool nodelay;               /* TCP_NODELAY: Nagle off */
+    uint32_t snd_sml;           /* end of the last small segment sent (Minshall) */
 
     /* Round-trip time (RFC 6298, tcp_rtt.c). */
     bool has_rtt;               /* a sample has been taken */

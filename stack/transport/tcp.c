@@ -36,6 +36,7 @@ void tcp_config_default(struct tcp_config *cfg)
     cfg->sndbuf = 64 * 1024;
     cfg->rcvbuf = 65535;
     cfg->mss = 0;
+    cfg->delack_timeout = usec_from_msec(40);
     cfg->challenge_ack_limit = 1000;
     cfg->rfc1337 = false;
 }
@@ -384,6 +385,7 @@ void tcp_tcb_init_send(struct tcb *tcb, uint32_t iss, usec_t now)
     tcb->snd_nxt = iss;
     tcb->snd_max = iss;
     tcb->snd_buf_seq = iss + 1;
+    tcb->snd_sml = iss;
     tcb->rto = tcb->tcp->cfg.rto_initial;
     tcb->retries = 0;
     tcb->opened_at = now;

@@ -81,6 +81,10 @@ struct tcp_config {
     size_t rcvbuf;            /* 64 KiB - 1: receive buffer, the largest window
                                  without window scaling */
     uint16_t mss;             /* 0: interface MTU - 40 (RFC 9293 §3.7.1), else this */
+    usec_t delack_timeout;    /* 40 ms (Linux's minimum ATO): how long an ACK may wait
+                                 for data to ride on; 0 = ACK every segment at once.
+                                 RFC 1122 §4.2.3.2: at most 0.5 s, and at least every
+                                 second full-sized segment is ACKed at once */
     unsigned challenge_ack_limit; /* 1000 challenge ACKs per second per stack
                                  (RFC 5961 §7, Linux tcp_challenge_ack_limit) */
     bool rfc1337;             /* false: an acceptable RST ends TIME-WAIT (RFC 9293);
@@ -235,6 +239,10 @@ void tcp_close(struct tcb *tcb, usec_t now);
 void tcp_abort(struct tcb *tcb, usec_t now);
 /* close() sends RST instead of FIN (SO_LINGER with l_linger = 0). */
 void tcp_set_linger_zero(struct tcb *tcb, bool on);
+/* TCP_NODELAY: send small segments at once instead of waiting for the
+ * outstanding data to be acknowledged (Nagle's algorithm, RFC 896). */
+void tcp_set_nodelay(struct tcb *tcb, bool on);
+bool tcp_get_nodelay(const struct tcb *tcb);
 
 /* STATUS and friends: read-only, safe inside the notify callback. */
 int tcp_get_state(const struct tcb *tcb);

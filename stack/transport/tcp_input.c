@@ -478,8 +478,16 @@ static enum text_result seventh_check_text(struct tcb *tcb, struct tcp_seg *seg,
         *fin = false;
         return TEXT_OUT_OF_ORDER;
     }
+    if (!tcb->data_seen) {
+        /* Linux's quick-ACK phase: the first rcv_wnd / (2 MSS) segments
+         * (2 to 16) are ACKed at once (tcp_incr_quickack). */
+        uint32_t q = tcp_rcv_window(tcb) / (2u * tcb->rcv_mss);
+
+        tcb->data_seen = true;
+        tcb->quickack = q < 2 ? 2 : q > 16 ? 16 : q;
+    }
     take_in_order(tcb, data, len, fin);
-    tcb->ack_pending = true;   /* issue 7: delayed ACK */
+    tcb->ack_pending = true;   /* perhaps delayed: tcp_ack_owed decides */
     tcp_notify_user(tcb, now);
     return TEXT_IN_ORDER;
 }
@@ -490,7 +498,7 @@ static bool eighth_check_fin(struct tcb *tcb, usec_t now)
 {
     tcb->rcv_nxt += 1;
     tcb->fin_received = true;
-    tcb->ack_pending = true;   /* "send an acknowledgment for the FIN" */
+    tcb->ack_pending = tcb->ack_now = true;   /* "send an acknowledgment for the FIN" */
     tcp_notify_user(tcb, now);   /* "signal the user 'connection closing'" */
     switch (tcb->state) {
     case TCP_SYN_RECV:
@@ -552,10 +560,10 @@ void tcp_input_synchronized(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
     case TEXT_CLOSED:
         return;
     case TEXT_OUT_OF_ORDER:
-        tcb->ack_pending = true;   /* a duplicate ACK: "I still expect RCV.NXT" */
+        /* A duplicate ACK at once (RFC 5681 §4.2): "I still expect RCV.NXT". */
+        tcb->ack_pending = tcb->ack_now = true;
         tcp_output(tcb, now);
-        if (tcb->ack_pending)
-            tcp_send_ack(tcb, now);
+        tcp_ack_owed(tcb, now);
         return;
     case TEXT_IN_ORDER:
         break;
@@ -563,10 +571,9 @@ void tcp_input_synchronized(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
     if (fin && !eighth_check_fin(tcb, now))
         return;
     /* Send what the news allows (data, a FIN); an ACK rides on it, and a
-     * pure ACK goes out only if nothing else did. */
+     * pure ACK goes out (now or delayed) only if nothing else did. */
     tcp_output(tcb, now);
-    if (tcb->ack_pending)
-        tcp_send_ack(tcb, now);
+    tcp_ack_owed(tcb, now);
 }
 
 /* ---- the entry point ---- */

@@ -136,6 +136,9 @@ int tcp_send_segment(struct tcb *tcb, uint8_t flags, uint32_t seq, uint32_t len,
 void tcp_output(struct tcb *tcb, usec_t now);
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 void tcp_send_ack(struct tcb *tcb, usec_t now);
+/* An ACK is owed (ack_pending): send it now or let it wait for the delayed
+ * ACK timer, by RFC 1122 §4.2.3.2's rules. */
+void tcp_ack_owed(struct tcb *tcb, usec_t now);
 /* RFC 5961 §3.2/§4.2: the same ACK, rate limited per stack (§7). */
 void tcp_send_challenge_ack(struct tcb *tcb, usec_t now);
 /* <SEQ=SND.NXT><CTL=RST>, for ABORT. */
@@ -172,6 +175,7 @@ void tcp_conn_timer_arm(struct tcb *tcb, usec_t now);
 /* Zero window with data waiting and nothing in flight: start probing;
  * an open window: stop. */
 void tcp_persist_check(struct tcb *tcb, usec_t now);
+void tcp_delack_arm(struct tcb *tcb, usec_t now);
 /* Start FIN-WAIT-2's timeout for an orphaned connection. */
 void tcp_fin_wait_2_timer_arm(struct tcb *tcb, usec_t now);
 

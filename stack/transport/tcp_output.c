@@ -110,6 +110,8 @@ int tcp_send_segment(struct tcb *tcb, uint8_t flags, uint32_t seq, uint32_t len,
         tcb->rcv_adv = seq_max(tcb->rcv_adv, tcb->rcv_nxt + h.window);
         tcb->ack_pending = false;   /* this segment carries the ACK we owed */
         tcb->ack_now = false;
+        tcb->rcv_acked = tcb->rcv_nxt;
+        timer_cancel(tcp->timers, &tcb->delack_timer);
     }
     if (is_rtx)
         tcp->stats.retrans_segs++;
@@ -133,6 +135,29 @@ static bool may_send_data(int state)
     default:
         return false;
     }
+}
+
+/*
+ * Nagle's algorithm (RFC 896, RFC 1122 §4.2.3.4), in Minshall's variant as
+ * Linux has it: a segment smaller than the MSS waits while an earlier small
+ * segment is still unacknowledged, so a stream of tiny writes goes out as
+ * one small segment per round trip (the seed's sender-side "sticky
+ * packets"). Full segments always go; so does everything when nothing small
+ * is in flight, and with TCP_NODELAY. RFC 1122's sender SWS rule: a segment
+ * of at least half the largest window the peer offered goes too.
+ */
+static bool nagle_holds(const struct tcb *tcb, size_t len, size_t unsent)
+{
+    if (len >= tcb->snd_mss || tcb->nodelay)
+        return false;
+    if (tcb->max_snd_wnd > 0 && len >= tcb->max_snd_wnd / 2 && len == unsent)
+        return false;
+    /* A small segment waits while another small one is unacknowledged
+     * (Minshall) — or, the classic rule's other half, while it is not all
+     * there is to send (more data would fill it; the window is the limit). */
+    if (seq_gt(tcb->snd_sml, tcb->snd_una))
+        return true;
+    return len < unsent && tcb->snd_una != tcb->snd_max;
 }
 
 void tcp_output(struct tcb *tcb, usec_t now)
@@ -163,14 +188,18 @@ void tcp_output(struct tcb *tcb, usec_t now)
         fin = tcb->fin_queued && (size_t)off + len == buffered;
         if (len == 0 && !fin)
             break;
+        is_rtx = seq_lt(tcb->snd_nxt, tcb->snd_max);
+        if (!fin && !is_rtx && nagle_holds(tcb, len, unsent))
+            break;   /* retransmissions never wait for Nagle */
         if (len > 0 && (size_t)off + len == buffered)
             flags |= TCP_FLAG_PSH;   /* the end of what the user gave us */
         if (fin)
             flags |= TCP_FLAG_FIN;
-        is_rtx = seq_lt(tcb->snd_nxt, tcb->snd_max);
         tcp_send_segment(tcb, flags, tcb->snd_nxt, (uint32_t)len, is_rtx, now);
         if (!is_rtx)
             tcp_rtt_start(tcb, tcb->snd_nxt + (uint32_t)len + (fin ? 1 : 0), now);
+        if (len < tcb->snd_mss)
+            tcb->snd_sml = tcb->snd_nxt + (uint32_t)len;
         tcb->snd_nxt += (uint32_t)len + (fin ? 1 : 0);
         if (fin) {
             tcb->fin_sent = true;
@@ -197,6 +226,31 @@ uint32_t tcp_unsent(const struct tcb *tcb)
 void tcp_send_ack(struct tcb *tcb, usec_t now)
 {
     tcp_send_segment(tcb, TCP_FLAG_ACK, tcb->snd_nxt, 0, false, now);
+}
+
+void tcp_ack_owed(struct tcb *tcb, usec_t now)
+{
+    const struct tcp_config *cfg = &tcb->tcp->cfg;
+
+    if (!tcb->ack_pending)
+        return;
+    /* At once: when asked (a gap, a FIN, a closed window), with delayed
+     * ACKs off, in the quick-ACK phase at the start of the data (Linux
+     * ACKs the first segments at once so the sender's slow start is not
+     * held back), and when more than one full segment is unacknowledged
+     * (RFC 1122 §4.2.3.2, RFC 5681 §4.2: "at least every second
+     * full-sized segment"). */
+    if (tcb->ack_now || cfg->delack_timeout == 0 ||
+        tcb->rcv_nxt - tcb->rcv_acked > tcb->rcv_mss) {
+        tcp_send_ack(tcb, now);
+        return;
+    }
+    if (tcb->quickack > 0) {
+        tcb->quickack--;
+        tcp_send_ack(tcb, now);
+        return;
+    }
+    tcp_delack_arm(tcb, now);
 }
 
 void tcp_send_challenge_ack(struct tcb *tcb, usec_t now)

@@ -9,6 +9,8 @@
  *   connect  an optional overall bound on SYN-SENT (cfg.connect_timeout).
  *   tw       TIME-WAIT's 2MSL (tcp_timewait.c), or the FIN-WAIT-2 timeout
  *            of a connection whose user has gone.
+ *   delack   an ACK owed may wait cfg.delack_timeout (40 ms) for data to
+ *            ride on (RFC 1122 §4.2.3.2, RFC 9293 §3.8.6.3).
  *   persist  the peer's window is zero and we have data: probe it with one
  *            byte at growing intervals (RTO, 2 RTO, 4 RTO ... up to rto_max),
  *            so that a lost window update cannot deadlock the connection
@@ -24,6 +26,7 @@ static void rto_expired(struct timer *t, void *arg, usec_t now);
 static void conn_timer_expired(struct timer *t, void *arg, usec_t now);
 static void tw_timer_expired(struct timer *t, void *arg, usec_t now);
 static void persist_expired(struct timer *t, void *arg, usec_t now);
+static void delack_expired(struct timer *t, void *arg, usec_t now);
 
 void tcp_timer_init(struct tcb *tcb)
 {
@@ -31,6 +34,7 @@ void tcp_timer_init(struct tcb *tcb)
     timer_init(&tcb->conn_timer, conn_timer_expired, tcb, "connect");
     timer_init(&tcb->tw_timer, tw_timer_expired, tcb, "2msl");
     timer_init(&tcb->persist_timer, persist_expired, tcb, "persist");
+    timer_init(&tcb->delack_timer, delack_expired, tcb, "delack");
 }
 
 void tcp_timer_cancel_all(struct tcb *tcb)
@@ -41,6 +45,7 @@ void tcp_timer_cancel_all(struct tcb *tcb)
     timer_cancel(q, &tcb->conn_timer);
     timer_cancel(q, &tcb->tw_timer);
     timer_cancel(q, &tcb->persist_timer);
+    timer_cancel(q, &tcb->delack_timer);
 }
 
 void tcp_rto_arm(struct tcb *tcb, usec_t now)
@@ -252,4 +257,22 @@ static void persist_expired(struct timer *t, void *arg, usec_t now)
     tcb->persist_backoff++;
     trace_var(tcp->trace, now, tcp->node, tcb->subject, "persist_probe", tcb->persist_backoff);
     timer_arm(tcp->timers, &tcb->persist_timer, now + persist_interval(tcb));
+}
+
+/* ---- the delayed ACK ---- */
+
+void tcp_delack_arm(struct tcb *tcb, usec_t now)
+{
+    if (!timer_armed(&tcb->delack_timer))
+        timer_arm(tcb->tcp->timers, &tcb->delack_timer, now + tcb->tcp->cfg.delack_timeout);
+}
+
+static void delack_expired(struct timer *t, void *arg, usec_t now)
+{
+    struct tcb *tcb = arg;
+
+    (void)t;
+    if (tcb->ack_pending && tcb->state != TCP_CLOSED && tcb->state != TCP_LISTEN &&
+        tcb->state != TCP_SYN_SENT)
+        tcp_send_ack(tcb, now);
 }

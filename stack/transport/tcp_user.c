@@ -32,6 +32,12 @@ void tcp_set_notify(struct tcb *tcb, tcp_notify_fn fn, void *ctx)
 void tcp_set_reuseaddr(struct tcb *tcb, bool on) { tcb->reuseaddr = on; }
 bool tcp_get_reuseaddr(const struct tcb *tcb) { return tcb->reuseaddr; }
 void tcp_set_linger_zero(struct tcb *tcb, bool on) { tcb->linger_zero = on; }
+bool tcp_get_nodelay(const struct tcb *tcb) { return tcb->nodelay; }
+
+void tcp_set_nodelay(struct tcb *tcb, bool on)
+{
+    tcb->nodelay = on;
+}
 
 int tcp_listen(struct tcb *tcb, int backlog, usec_t now)
 {
