@@ -1,6 +1,7 @@
 // fixtures.cc — traces for the drawing tests (see fixtures.h).
 #include "tests/draw/fixtures.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -285,6 +286,73 @@ void UdpRunWith(uint64_t seed, const sim_impairments& imp, int count, trace* out
   }
   CopyTrace(sim_world_trace(pair->world), out);
   shim_pair_free(pair);
+}
+
+bool TcpRun(uint64_t seed, bool lose_final_ack, trace* out, std::string* why) {
+  shim_pair* pair = shim_pair_new(seed, NETDEV_LINK_IP);
+  if (pair == nullptr) {
+    *why = "shim_pair_new failed";
+    return false;
+  }
+  stack* c = pair->client;
+  stack* s = pair->server;
+  bool ok = false;
+  char buf[400] = {0};
+  sock_addr any = {0, 80}, to = {SHIM_SERVER_ADDR, 80}, peer;
+  int lfd = socket_open(s, SOCK_TYPE_STREAM), cfd = -1, afd = -1;
+  if (lfd < 0 || socket_bind(s, lfd, &any) < 0 || socket_listen(s, lfd, 4, shim_now(pair)) < 0) {
+    *why = "server socket/bind/listen failed";
+    goto done;
+  }
+  cfd = socket_open(c, SOCK_TYPE_STREAM);
+  if (cfd < 0 || socket_connect(c, cfd, &to, shim_now(pair)) != -EINPROGRESS) {
+    *why = "client socket/connect failed";
+    goto done;
+  }
+  shim_run_for(pair, 5 * kMs);
+  afd = socket_accept(s, lfd, &peer, shim_now(pair));
+  if (afd < 0) {
+    *why = "accept failed: " + std::to_string(afd);
+    goto done;
+  }
+  if (socket_send(c, cfd, buf, 100, shim_now(pair)) != 100) {
+    *why = "client send failed";
+    goto done;
+  }
+  shim_run_for(pair, 5 * kMs);
+  if (socket_recv(s, afd, buf, sizeof buf, shim_now(pair)) != 100 ||
+      socket_send(s, afd, buf, 300, shim_now(pair)) != 300) {
+    *why = "server recv/send failed";
+    goto done;
+  }
+  shim_run_for(pair, 5 * kMs);
+  if (socket_recv(c, cfd, buf, sizeof buf, shim_now(pair)) != 300) {
+    *why = "client recv failed";
+    goto done;
+  }
+  socket_close(c, cfd, shim_now(pair));  // the active close
+  shim_run_for(pair, 5 * kMs);
+  if (socket_recv(s, afd, buf, sizeof buf, shim_now(pair)) != 0) {
+    *why = "server did not see the end of the stream";
+    goto done;
+  }
+  socket_close(s, afd, shim_now(pair));
+  if (lose_final_ack) {
+    // the server's FIN takes 1 ms; the client's ACK leaves as it arrives
+    sim_impairments drop = {};
+    drop.delay = kMs;
+    drop.loss = 1.0;
+    sim_link_set_impairments(pair->link, 0, &drop);
+    shim_run_for(pair, kMs + kMs / 2);
+    drop.loss = 0;
+    sim_link_set_impairments(pair->link, 0, &drop);
+  }
+  shim_run_for(pair, 70 * 1000 * kMs);  // through TIME-WAIT (60 s)
+  ok = true;  // the listener stays open: the trace ends with the server listening
+done:
+  CopyTrace(sim_world_trace(pair->world), out);
+  shim_pair_free(pair);
+  return ok;
 }
 
 void ScriptLikeRun(trace* out) {

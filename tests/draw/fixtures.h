@@ -65,6 +65,12 @@ void UdpLossRun(uint64_t seed, trace* out);
 // `count` UDP datagrams client -> server:7000 with these impairments on
 // the client -> server direction (1 ms delay is added).
 void UdpRunWith(uint64_t seed, const struct sim_impairments& imp, int count, trace* out);
+// A real TCP connection between the two stacks (seed given): the client
+// connects to server:80, sends 100 bytes, the server answers 300, the
+// client closes first, then the server; run through TIME-WAIT. With
+// lose_final_ack the client's last ACK is dropped on the wire. Returns
+// false (and says why in *why) if a socket call failed.
+bool TcpRun(uint64_t seed, bool lose_final_ack, trace* out, std::string* why);
 // A trace-script-like run: one traced node "stack" (10.0.0.2) talking to a
 // peer nobody traces (192.0.2.1): a handshake the peer starts.
 void ScriptLikeRun(trace* out);

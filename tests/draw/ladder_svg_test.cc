@@ -209,6 +209,29 @@ TEST(LadderSvg, RealRunsOnTheSimulatedLink) {
   EXPECT_EQ(CountKind(&udp.t, TRACE_PKT_LOST), 1u);
 }
 
+TEST(LadderSvg, RealTcpRuns) {
+  const uint64_t seed = 7;
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  for (bool lose : {false, true}) {
+    Trace t;
+    std::string why;
+    ASSERT_TRUE(drawtest::TcpRun(seed, lose, &t.t, &why)) << why;
+    SCOPED_TRACE(TraceText(&t.t));
+    Drawn d;
+    Draw(&t.t, ladder_options{}, &d, lose ? "tcp_lost" : "tcp");
+    ExpectOneArrowPerPacket(&t.t, d);
+    ExpectStatesInOrder(&t.t, d);
+    EXPECT_EQ(ByClass(d.doc, "lost-marker").size(), lose ? 1u : 0u);
+    std::vector<std::string> labels;
+    for (const XmlElement* e : ByClass(d.doc, "label")) labels.push_back(e->text);
+    ASSERT_GE(labels.size(), 3u);
+    EXPECT_EQ(labels[0].rfind("SYN seq=0", 0), 0u) << labels[0];
+    EXPECT_EQ(labels[1].rfind("SYN+ACK seq=0 ack=1", 0), 0u) << labels[1];
+    EXPECT_EQ(labels[2], "ACK ack=1");
+    ladder_free(&d.model);
+  }
+}
+
 TEST(LadderSvg, DuplicatesAndCorruptedCopies) {
   const uint64_t seed = 9;
   SCOPED_TRACE("seed " + std::to_string(seed));

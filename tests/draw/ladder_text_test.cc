@@ -89,6 +89,21 @@ TEST(LadderText, UdpRunWithLossMatchesGolden) {
   ladder_free(&model);
 }
 
+// The handshake and close of the real TCP (stack/transport), seed 7: the
+// figure the slides show. A change in TCP's behaviour shows up here first.
+TEST(LadderText, RealTcpHandshakeAndCloseMatchesGolden) {
+  const uint64_t seed = 7;
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  Trace t;
+  std::string why;
+  ASSERT_TRUE(drawtest::TcpRun(seed, false, &t.t, &why)) << why;
+  ladder_options opt = {};
+  opt.title = "TCP (real run, seed 7): handshake, a request, four-way close";
+  ladder model;
+  ExpectGolden("tcp_real.txt", TextLadder(&t.t, opt, &model), &t.t);
+  ladder_free(&model);
+}
+
 TEST(LadderText, TimelinesStayInTheirColumns) {
   Trace t;
   drawtest::HandshakeAndClose(&t.t, true);

@@ -4,6 +4,7 @@
 //   bazel run //tests/draw:make_figures -- /tmp/figures
 #include <cstdio>
 #include <string>
+#include <cstdio>
 
 #include "tests/draw/fixtures.h"
 #include "tools/draw/ladder.h"
@@ -71,6 +72,14 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr, "cwnd: %s\n", err);
     }
+  }
+  for (bool lose : {false, true}) {
+    drawtest::Trace t;
+    std::string why;
+    if (!drawtest::TcpRun(7, lose, &t.t, &why)) std::fprintf(stderr, "tcp run: %s\n", why.c_str());
+    Ladder(&t.t, dir + (lose ? "/tcp_real_lost_ack" : "/tcp_real"),
+           lose ? "TCP (real run): the final ACK is lost" : "TCP (real run): handshake, data, close",
+           nullptr);
   }
   {
     drawtest::Trace t;
