@@ -22,7 +22,6 @@
 #define GAP_PX 60.0        /* a compressed idle stretch */
 #define LABEL_FONT 12
 #define LOST_ALONG 0.55   /* how far toward the receiver a lost packet gets */
-#define LABEL_ALONG 0.42   /* where the label sits, from the sender */
 #define LABEL_CHAR_W (0.6 * LABEL_FONT)
 #define TIME_FONT 11
 #define NAME_FONT 15
@@ -42,6 +41,7 @@ struct instant {
 };
 
 struct svg_layout {
+    bool any_crossing;  /* arrows cross: labels move toward their senders */
     struct instant *at;
     size_t count;
     double x[LADDER_MAX_NODES];
@@ -148,51 +148,39 @@ static double text_width(const char *s, double char_w)
     return (double)strlen(s) * char_w;
 }
 
-static void place(const struct ladder *l, struct svg_layout *lay)
+/* The y of an arrow's two ends on the sender's and the receiver's line
+ * (a lost arrow: where it would have arrived after a typical delay). */
+static void arrow_ends(const struct svg_layout *lay, const struct ladder_arrow *a, double *y_from,
+                       double *y_to)
 {
-    double left = 0, right = 0, longest = 0, time_w = 0, name_w = 0;
-    size_t last = l->node_count - 1;
-    char when[32];
+    *y_from = y_of(lay, a->t_send, a->slot_send);
+    *y_to = a->kind == LADDER_LOST ? *y_from + lay->lost_drop : y_of(lay, a->t_recv, a->slot_recv);
+}
 
-    for (size_t k = 0; k < l->mark_count; k++) {
-        double w = text_width(l->marks[k].text, SVG_CHAR_W) + 14;
-        if (l->marks[k].node == 0 && !l->marks[k].is_note && w > left)
-            left = w;
-        else if (l->marks[k].node != 0 && w > right)
-            right = w;
+/* Does an arrow going the other way between the same two timelines cross
+ * this one? Two segments between the same two vertical lines cross when
+ * their order on one line is the reverse of their order on the other.
+ * Crossing arrows would put centred labels on top of each other. */
+static bool crosses(const struct ladder *l, const struct svg_layout *lay,
+                    const struct ladder_arrow *a)
+{
+    double a_from, a_to, b_from, b_to;
+    arrow_ends(lay, a, &a_from, &a_to);
+    for (size_t k = 0; k < l->arrow_count; k++) {
+        const struct ladder_arrow *b = &l->arrows[k];
+        if (b->from != a->to || b->to != a->from)
+            continue;
+        arrow_ends(lay, b, &b_from, &b_to);
+        /* on a's sender line b arrives at b_to; on a's receiver line b leaves at b_from */
+        if ((a_from - b_to) * (a_to - b_from) < 0)
+            return true;
     }
-    for (size_t k = 0; k < l->arrow_count; k++)
-        if (text_width(l->arrows[k].label, LABEL_CHAR_W) > longest)
-            longest = text_width(l->arrows[k].label, LABEL_CHAR_W);
-    for (size_t i = 0; i < l->node_count; i++)
-        if (text_width(l->nodes[i].name, 0.62 * NAME_FONT) + 28 > name_w)
-            name_w = text_width(l->nodes[i].name, 0.62 * NAME_FONT) + 28;
-    for (size_t i = 0; i < lay->count; i++) {
-        ladder_format_ms(lay->at[i].time - l->t0, when, sizeof when);
-        if (text_width(when, 0.6 * TIME_FONT) > time_w)
-            time_w = text_width(when, 0.6 * TIME_FONT);
-    }
-    if (time_w < text_width("time (ms)", 0.6 * TIME_FONT))
-        time_w = text_width("time (ms)", 0.6 * TIME_FONT);
+    return false;
+}
 
-    double spacing = longest + 120 > MIN_SPACING ? longest + 120 : MIN_SPACING;
-    double x0_room = left > 0 ? left + 16 : 0;
-    if (name_w / 2 + 8 > x0_room)
-        x0_room = name_w / 2 + 8;
-    lay->time_right = 16 + time_w;
-    for (size_t i = 0; i < l->node_count; i++)
-        lay->x[i] = lay->time_right + 16 + x0_room + (double)i * spacing;
-    double right_room = right > 0 ? right + 16 : 0;
-    if (name_w / 2 + 8 > right_room)
-        right_room = name_w / 2 + 8;
-    lay->width = lay->x[last] + right_room + 20;
-    double title_w = text_width(l->title, 0.62 * 16) + 40;
-    double caption_w = text_width(l->caption, 0.6 * 12) + 40;
-    if (title_w > lay->width)
-        lay->width = title_w;
-    if (caption_w > lay->width)
-        lay->width = caption_w;
-
+/* Down the page: the y of every instant, gaps, the height. */
+static void place_rows(const struct ladder *l, struct svg_layout *lay)
+{
     lay->header_y = 14 + (l->title[0] ? 24 : 0) + (l->caption[0] ? 18 : 0) + (l->t0 ? 18 : 0);
     lay->top = lay->header_y + 28 + 34;
     lay->scale = choose_scale(l, lay);
@@ -228,6 +216,60 @@ static void place(const struct ladder *l, struct svg_layout *lay)
             end = y_of(lay, l->arrows[k].t_send, l->arrows[k].slot_send) + lay->lost_drop + ROW;
     lay->bottom = end + 10;
     lay->height = lay->bottom + 16;
+}
+
+/* Across the page: the time column, the timelines, the width. */
+static void place_columns(const struct ladder *l, struct svg_layout *lay)
+{
+    double left = 0, right = 0, longest = 0, time_w = 0, name_w = 0;
+    size_t last = l->node_count - 1;
+    char when[32];
+
+    for (size_t k = 0; k < l->mark_count; k++) {
+        double w = text_width(l->marks[k].text, SVG_CHAR_W) + 14;
+        if (l->marks[k].node == 0 && !l->marks[k].is_note && w > left)
+            left = w;
+        else if (l->marks[k].node != 0 && w > right)
+            right = w;
+    }
+    for (size_t k = 0; k < l->arrow_count; k++)
+        if (text_width(l->arrows[k].label, LABEL_CHAR_W) > longest)
+            longest = text_width(l->arrows[k].label, LABEL_CHAR_W);
+    for (size_t i = 0; i < l->node_count; i++)
+        if (text_width(l->nodes[i].name, 0.62 * NAME_FONT) + 28 > name_w)
+            name_w = text_width(l->nodes[i].name, 0.62 * NAME_FONT) + 28;
+    for (size_t i = 0; i < lay->count; i++) {
+        ladder_format_ms(lay->at[i].time - l->t0, when, sizeof when);
+        if (text_width(when, 0.6 * TIME_FONT) > time_w)
+            time_w = text_width(when, 0.6 * TIME_FONT);
+    }
+    if (time_w < text_width("time (ms)", 0.6 * TIME_FONT))
+        time_w = text_width("time (ms)", 0.6 * TIME_FONT);
+
+    /* Crossing arrows need room for two labels side by side, each near
+     * its sender. (Quadratic: skipped for huge ladders, which are not read
+     * label by label anyway.) */
+    lay->any_crossing = false;
+    for (size_t k = 0; k < l->arrow_count && !lay->any_crossing && l->arrow_count < 4000; k++)
+        lay->any_crossing = crosses(l, lay, &l->arrows[k]);
+    double need = lay->any_crossing ? 2 * longest + 110 : longest + 120;
+    double spacing = need > MIN_SPACING ? need : MIN_SPACING;
+    double x0_room = left > 0 ? left + 16 : 0;
+    if (name_w / 2 + 8 > x0_room)
+        x0_room = name_w / 2 + 8;
+    lay->time_right = 16 + time_w;
+    for (size_t i = 0; i < l->node_count; i++)
+        lay->x[i] = lay->time_right + 16 + x0_room + (double)i * spacing;
+    double right_room = right > 0 ? right + 16 : 0;
+    if (name_w / 2 + 8 > right_room)
+        right_room = name_w / 2 + 8;
+    lay->width = lay->x[last] + right_room + 20;
+    double title_w = text_width(l->title, 0.62 * 16) + 40;
+    double caption_w = text_width(l->caption, 0.6 * 12) + 40;
+    if (title_w > lay->width)
+        lay->width = title_w;
+    if (caption_w > lay->width)
+        lay->width = caption_w;
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -351,15 +393,22 @@ static void draw_arrow(const struct ladder *l, const struct svg_layout *lay, FIL
                 "stroke=\"%s\" stroke-width=\"3\" stroke-linecap=\"round\"/>\n",
                 x2 - 6, y2 - 6, x2 + 6, y2 - 6, SVG_LOST);
 
-    /* The label rides on the arrow, upright, just above it; a little
-     * nearer the sender than the middle, so that the labels of two arrows
-     * crossing each other in opposite directions move apart. */
-    double along = lost ? 0.5 : LABEL_ALONG;
-    double span = fabs(x2 - x1), half = text_width(a->label, LABEL_CHAR_W) / 2;
-    if (span > 0 && (along * span < half + 24 || (1 - along) * span < half + 24))
-        along = 0.5;   /* a long label: centred, it keeps clear of both ends */
-    double mx = x1 + along * (x2 - x1), my = y1 + along * (y2 - y1);
-    double angle = atan2(y2 - y1, x2 - x1) * 180.0 / LADDER_PI;
+    /* The label rides on the arrow, upright, just above it: centred, or,
+     * where arrows cross, just after the sender, so that the labels of
+     * two crossing arrows sit apart. A lost arrow's label sits where it
+     * would on the whole arrow, in line with its neighbours of a burst. */
+    double fx = lay->x[a->to] - x1;
+    double fy = lost ? lay->lost_drop : y2 - y1;
+    double span = fabs(fx), half = text_width(a->label, LABEL_CHAR_W) / 2;
+    double along = 0.5;
+    if (span > 0 && lay->any_crossing && crosses(l, lay, a))
+        along = (half + 44) / span;   /* clear of the arrowheads that arrive there */
+    else if (lost && span > 0)
+        along = LOST_ALONG / 2;
+    if (along > 0.5)
+        along = 0.5;
+    double mx = x1 + along * fx, my = y1 + along * fy;
+    double angle = atan2(fy, fx) * 180.0 / LADDER_PI;
     if (angle > 90)
         angle -= 180;
     else if (angle < -90)
@@ -411,7 +460,8 @@ int ladder_write_svg(const struct ladder *l, FILE *out)
     }
     if (collect_instants(l, &lay) < 0)
         return -ENOMEM;
-    place(l, &lay);
+    place_rows(l, &lay);
+    place_columns(l, &lay);
 
     svg_begin(out, lay.width, lay.height, l->title[0] ? l->title : "ladder diagram");
     fputs("<defs>\n", out);
