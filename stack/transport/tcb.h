@@ -51,6 +51,8 @@ extern "C" {
 #endif
 
 /* A FIFO of tcbs linked through queue_next: a listener's two queues. */
+struct tcp_cong_ops;
+
 struct tcb_queue {
     struct tcb *head, *tail;
     unsigned count;
@@ -78,6 +80,11 @@ struct tcb {
     uint16_t snd_mss;           /* largest segment we send: min(peer's MSS, ours) */
     uint32_t cwnd;              /* congestion window, bytes (tcp_cong.c) */
     uint32_t ssthresh;          /* slow start threshold, bytes */
+    const struct tcp_cong_ops *cong;   /* the algorithm (tcp_cong.h) */
+    unsigned dupacks;           /* duplicate ACKs in a row */
+    bool in_recovery;           /* fast recovery (RFC 6582) ... */
+    uint32_t recover;           /* ... until this is acknowledged */
+    uint32_t bytes_acked;       /* congestion avoidance's byte counter */
 
     /* Receive sequence variables. */
     uint32_t irs;               /* initial receive sequence number */

@@ -36,6 +36,8 @@ void tcp_config_default(struct tcp_config *cfg)
     cfg->sndbuf = 64 * 1024;
     cfg->rcvbuf = 65535;
     cfg->mss = 0;
+    cfg->init_cwnd = 10;
+    cfg->congestion = "reno";
     cfg->delack_timeout = usec_from_msec(40);
     cfg->challenge_ack_limit = 1000;
     cfg->rfc1337 = false;

@@ -81,6 +81,9 @@ struct tcp_config {
     size_t rcvbuf;            /* 64 KiB - 1: receive buffer, the largest window
                                  without window scaling */
     uint16_t mss;             /* 0: interface MTU - 40 (RFC 9293 §3.7.1), else this */
+    unsigned init_cwnd;       /* 10: initial congestion window in segments (RFC 6928,
+                                 Linux); RFC 5681 would be 2-4 */
+    const char *congestion;   /* "reno" (NewReno, RFC 5681 + RFC 6582); NULL = reno */
     usec_t delack_timeout;    /* 40 ms (Linux's minimum ATO): how long an ACK may wait
                                  for data to ride on; 0 = ACK every segment at once.
                                  RFC 1122 §4.2.3.2: at most 0.5 s, and at least every
@@ -128,6 +131,8 @@ struct tcp_stats {
     uint64_t syn_in_window;      /* SYNs in synchronized states (challenged) */
     uint64_t timeouts;           /* connections dropped after their retries */
     uint64_t persist_probes;     /* zero-window probes sent */
+    uint64_t dup_acks;           /* duplicate ACKs received (RFC 5681 §2) */
+    uint64_t fast_retransmits;   /* segments resent on 3 dup ACKs or a partial ACK */
     uint64_t timewait_reacks;    /* retransmitted FINs re-ACKed in TIME-WAIT */
     uint64_t timewait_recycled;  /* new SYNs accepted in TIME-WAIT (RFC 6191) */
     uint64_t timewait_rst_ignored; /* RSTs ignored in TIME-WAIT (rfc1337) */

@@ -27,6 +27,7 @@
 #include "stack/core/log.h"
 #include "stack/core/seq.h"
 #include "stack/net/ip4.h"
+#include "stack/transport/tcp_cong.h"
 
 /* Linux's tcp_min_snd_mss: a peer announcing a tiny MSS must not make us
  * send a flood of 1-byte segments (CVE-2019-11479). */
@@ -75,6 +76,7 @@ static void established(struct tcb *tcb, usec_t now)
                                                            : tcp->cfg.rto_initial;
     }
     tcb->retries = 0;
+    tcp_cong_init(tcb, now);
     tcp_set_state(tcb, TCP_ESTABLISHED, now);
 }
 
@@ -274,9 +276,19 @@ static void ack_advance(struct tcb *tcb, uint32_t ack, usec_t now)
     if (tcb->retries > 0 && tcb->has_rtt)
         tcb->rto = tcp_rto_base(tcb);   /* the backoff ends with new data acknowledged */
     tcb->retries = 0;
-    tcb->cwnd = UINT32_MAX;                 /* issue 7: tcp_cong.c decides */
     tcp_rto_restart(tcb, now);
     tcp_notify_user(tcb, now);              /* send space was freed */
+}
+
+/* RFC 5681 §2's duplicate ACK: it acknowledges nothing new while data is
+ * outstanding, carries no data, SYN or FIN, and leaves the window alone —
+ * so it can only mean "a segment arrived, but not the one I expect". The
+ * answers to zero-window probes look the same and are not counted. */
+static bool is_duplicate_ack(const struct tcb *tcb, const struct tcp_seg *seg)
+{
+    return tcb->snd_max != tcb->snd_una && tcb->snd_wnd != 0 && seg->h.payload_len == 0 &&
+           !(seg->h.flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && seg->h.ack == tcb->snd_una &&
+           seg->h.window == tcb->snd_wnd;
 }
 
 static bool our_fin_acked(const struct tcb *tcb)
@@ -311,7 +323,7 @@ static bool fifth_check_ack(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
         tcb->snd_una = h->ack;
         tcp_notify_user(tcb, now);
     }
-    /* RFC 5961 §5.2 (RFC 9293 MUST-?): acceptable only if
+    /* RFC 5961 §5.2: acceptable only if
      * SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT. */
     if (seq_gt(h->ack, tcb->snd_max)) {
         /* "If the ACK acks something not yet sent ... send an ACK, drop the
@@ -325,8 +337,15 @@ static bool fifth_check_ack(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
         tcp_send_challenge_ack(tcb, now);
         return false;
     }
-    if (seq_lt(tcb->snd_una, h->ack))
+    if (seq_lt(tcb->snd_una, h->ack)) {
+        uint32_t prior_una = tcb->snd_una;
+
         ack_advance(tcb, h->ack, now);
+        tcp_cong_on_ack(tcb, prior_una, h->ack - prior_una, now);
+    } else if (tcb->state != TCP_SYN_RECV && is_duplicate_ack(tcb, seg)) {
+        tcp->stats.dup_acks++;
+        tcp_cong_on_dupack(tcb, now);
+    }
     /* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated"
      * — unless the segment is older than the last update (WL1, WL2). */
     if (seq_le(tcb->snd_una, h->ack) &&

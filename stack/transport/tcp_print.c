@@ -159,6 +159,8 @@ void tcp_print_stats(const struct tcp *tcp, FILE *out)
     LINE(s->syn_in_window, "SYNs in synchronized states challenged");
     LINE(s->timeouts, "connections dropped after retransmission timeouts");
     LINE(s->persist_probes, "zero-window probes sent");
+    LINE(s->dup_acks, "duplicate ACKs received");
+    LINE(s->fast_retransmits, "fast retransmits");
     LINE(s->timewait_reacks, "FINs re-acknowledged in TIME-WAIT");
     LINE(s->timewait_recycled, "TIME-WAIT connections reopened by a new SYN");
     LINE(s->timewait_rst_ignored, "resets ignored in TIME-WAIT (RFC 1337)");

@@ -21,6 +21,7 @@
 #include <errno.h>
 
 #include "stack/core/seq.h"
+#include "stack/transport/tcp_cong.h"
 
 static void rto_expired(struct timer *t, void *arg, usec_t now);
 static void conn_timer_expired(struct timer *t, void *arg, usec_t now);
@@ -157,7 +158,7 @@ static void rto_expired(struct timer *t, void *arg, usec_t now)
          * window of RFC 5681 §3.1 is one segment. */
         tcp_rtt_cancel(tcb);   /* Karn's rule */
         tcb->snd_nxt = tcb->snd_una;
-        tcb->cwnd = tcb->snd_mss;
+        tcp_cong_on_timeout(tcb, now);
         tcp_output(tcb, now);
         tcp_rto_arm(tcb, now);
         return;

@@ -1,0 +1,40 @@
+/*
+ * tcp_reno.c — Reno's window rules (RFC 5681 §3.1).
+ *
+ *   slow start (cwnd < ssthresh):   cwnd += min(acked, SMSS) per ACK
+ *                                   — about doubling every round trip;
+ *   congestion avoidance:           cwnd += SMSS once per cwnd bytes acked
+ *                                   — one segment more per round trip
+ *                                   (byte counting, RFC 3465 with L = 1);
+ *   on loss:                        ssthresh = max(FlightSize / 2, 2 SMSS).
+ */
+#include "stack/transport/tcp_cong.h"
+
+#include "stack/transport/tcb.h"
+
+static uint32_t reno_ssthresh(const struct tcb *tcb)
+{
+    uint32_t flight = tcb->snd_max - tcb->snd_una;
+    uint32_t half = flight / 2;
+
+    return half > 2u * tcb->snd_mss ? half : 2u * tcb->snd_mss;   /* RFC 5681 eq. (4) */
+}
+
+static void reno_cong_avoid(struct tcb *tcb, uint32_t acked)
+{
+    if (tcb->cwnd < tcb->ssthresh) {
+        tcb->cwnd += acked < tcb->snd_mss ? acked : tcb->snd_mss;   /* eq. (2) */
+        return;
+    }
+    tcb->bytes_acked += acked;
+    if (tcb->bytes_acked >= tcb->cwnd) {
+        tcb->bytes_acked -= tcb->cwnd;
+        tcb->cwnd += tcb->snd_mss;
+    }
+}
+
+const struct tcp_cong_ops tcp_reno_ops = {
+    .name = "reno",
+    .ssthresh = reno_ssthresh,
+    .cong_avoid = reno_cong_avoid,
+};
