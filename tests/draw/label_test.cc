@@ -26,7 +26,7 @@ trace_event Event(const std::vector<uint8_t>& bytes, trace_link link = TRACE_LIN
   ev.link = link;
   ev.wire_len = static_cast<uint32_t>(bytes.size());
   ev.cap_len = static_cast<uint16_t>(bytes.size() < TRACE_PKT_BYTES ? bytes.size() : TRACE_PKT_BYTES);
-  std::memcpy(ev.bytes, bytes.data(), ev.cap_len);
+  if (ev.cap_len > 0) std::memcpy(ev.bytes, bytes.data(), ev.cap_len);
   return ev;
 }
 

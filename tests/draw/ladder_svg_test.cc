@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "tests/draw/xml_check.h"
 #include "tools/draw/draw_input.h"
 #include "tools/draw/ladder.h"
+#include "tools/draw/plots.h"
 
 namespace {
 
@@ -410,6 +413,74 @@ TEST(XmlCheck, RejectsMalformedDocuments) {
   EXPECT_EQ(good.elements[1].text, "t<A");
   EXPECT_TRUE(HasClass(good.elements[1], "q"));
   EXPECT_EQ(good.elements[1].parent, 0);
+}
+
+// Random traces (any kinds, nodes, times out of order, garbage bytes,
+// real-looking segments): every drawing is well-formed or a clean error.
+TEST(LadderSvg, RandomTracesNeverCrash) {
+  const uint32_t seed = 424242;
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  const char* nodes[] = {"client", "server", "r<1>", ""};
+  for (int round = 0; round < 60; round++) {
+    Trace t;
+    size_t n = 1 + rng() % 120;
+    uint64_t now = rng() % 1000;
+    for (size_t i = 0; i < n; i++) {
+      now = rng() % 10 == 0 ? now - std::min<uint64_t>(now, rng() % 5000) : now + rng() % 3000;
+      if (rng() % 50 == 0) now += 90000000;  // a long idle stretch
+      const char* node = nodes[rng() % 4];
+      switch (rng() % 6) {
+        case 0: trace_state(&t.t, now, node, rng() % 2 ? "tcp 10.0.0.1:40000>10.0.0.2:80" : "arp x", "A", "B"); break;
+        case 1: trace_note(&t.t, now, node, "s", "note %u", static_cast<unsigned>(rng())); break;
+        case 2: trace_var(&t.t, now, node, "tcp 10.0.0.1:40000>10.0.0.2:80", rng() % 2 ? "cwnd" : "ssthresh",
+                          static_cast<int64_t>(rng()) - 1000); break;
+        default: {
+          std::vector<uint8_t> b;
+          if (rng() % 2) {
+            drawtest::Seg s;
+            if (rng() % 2) std::swap(s.src, s.dst), std::swap(s.sport, s.dport);
+            s.seq = rng() % 5000;
+            s.ack = rng() % 5000;
+            s.flags = static_cast<uint8_t>(rng());
+            s.len = rng() % 1500;
+            s.wscale = rng() % 3 ? -1 : static_cast<int>(rng() % 20);
+            b = drawtest::TcpBytes(s);
+          } else {
+            b.resize(rng() % 140);
+            for (auto& x : b) x = static_cast<uint8_t>(rng());
+          }
+          trace_kind kind = static_cast<trace_kind>(rng() % 3);
+          trace_packet(&t.t, now, node, kind, "d", rng() % 4 ? TRACE_LINK_IP : TRACE_LINK_ETHERNET,
+                       b.empty() ? nullptr : b.data(), b.size());
+        }
+      }
+    }
+    SCOPED_TRACE("round " + std::to_string(round) + "\n" + TraceText(&t.t));
+    ladder_options opt = {};
+    opt.notes = rng() % 2;
+    opt.absolute = rng() % 2;
+    opt.window = static_cast<label_window>(rng() % 3);
+    ladder l;
+    char err[256];
+    ASSERT_EQ(ladder_build(&t.t, &opt, &l, err, sizeof err), 0) << err;
+    std::string svg = drawtest::Capture([&](FILE* f) { ASSERT_EQ(ladder_write_svg(&l, f), 0); });
+    XmlDoc doc = drawtest::ParseXml(svg);
+    ASSERT_TRUE(doc.ok()) << doc.error;
+    drawtest::Capture([&](FILE* f) { ASSERT_EQ(ladder_write_text(&l, f), 0); });
+    ladder_free(&l);
+    plot_options popt = {};
+    seqplot sp;
+    if (seqplot_build(&t.t, &popt, &sp, err, sizeof err) == 0) {
+      ASSERT_TRUE(drawtest::ParseXml(drawtest::Capture([&](FILE* f) { seqplot_write_svg(&sp, &popt, f); })).ok());
+      seqplot_free(&sp);
+    }
+    cwnd_plot cp;
+    if (cwnd_plot_build(&t.t, &popt, &cp, err, sizeof err) == 0) {
+      ASSERT_TRUE(drawtest::ParseXml(drawtest::Capture([&](FILE* f) { cwnd_plot_write_svg(&cp, &popt, f); })).ok());
+      cwnd_plot_free(&cp);
+    }
+  }
 }
 
 }  // namespace

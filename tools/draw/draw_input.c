@@ -25,7 +25,8 @@ static void packet_event(struct trace_event *ev, usec_t time, enum trace_kind ki
     ev->link = link;
     ev->wire_len = rec->wire_len;
     ev->cap_len = (uint16_t)cap;
-    memcpy(ev->bytes, rec->bytes, cap);
+    if (cap > 0)
+        memcpy(ev->bytes, rec->bytes, cap);
 }
 
 int draw_load_pcap(const char *path, struct trace *t, size_t *skipped, char *err, size_t errlen)

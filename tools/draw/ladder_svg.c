@@ -20,6 +20,7 @@
 #define ROW 24.0           /* px between events at the same instant */
 #define DELAY_ROWS 4.0     /* a typical one-way delay, in rows */
 #define GAP_PX 60.0        /* a compressed idle stretch */
+#define MAX_STRETCH_ROWS 40.0
 #define LABEL_FONT 12
 #define LOST_ALONG 0.55   /* how far toward the receiver a lost packet gets */
 #define LABEL_CHAR_W (0.6 * LABEL_FONT)
@@ -205,6 +206,10 @@ static void place_rows(const struct ladder *l, struct svg_layout *lay)
             if (in->gap_before && prev->y + prev->lost_room + ROW > room)
                 room = prev->y + prev->lost_room + ROW;
             double linear = prev->y + (double)(in->time - prev->time) * lay->scale;
+            /* a stretch that cannot be shortened (a packet in flight across
+             * it) still stays on the page */
+            if (linear > prev->y + MAX_STRETCH_ROWS * ROW)
+                linear = prev->y + MAX_STRETCH_ROWS * ROW;
             y = in->gap_before ? room - ROW + GAP_PX : (linear > room ? linear : room);
         }
         in->y = y;
