@@ -225,7 +225,10 @@ uint32_t tcp_unsent(const struct tcb *tcb)
 
 void tcp_send_ack(struct tcb *tcb, usec_t now)
 {
-    tcp_send_segment(tcb, TCP_FLAG_ACK, tcb->snd_nxt, 0, false, now);
+    /* RFC 9293's SND.NXT is our snd_max: after a timeout snd_nxt has gone
+     * back to SND.UNA, and a pure ACK carrying that old number would fail
+     * the peer's sequence check — its news ignored (BSD does the same). */
+    tcp_send_segment(tcb, TCP_FLAG_ACK, tcb->snd_max, 0, false, now);
 }
 
 void tcp_ack_owed(struct tcb *tcb, usec_t now)
