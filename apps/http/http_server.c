@@ -96,44 +96,55 @@ static void response_done(struct http_conn *c, usec_t now)
     arm(c, now + c->srv->cfg.idle_timeout);
 }
 
-/* Send what is ready, refilling from the page or the file. Returns 1 when
- * the whole response is out, 0 when waiting for send space, -1 on error. */
+/* Top up c->out behind the bytes not yet sent, from the page or the file,
+ * so that the head and the start of the body leave in one send() (and so
+ * in one segment: sent apart, Nagle would hold the body for a round trip).
+ * Returns -1 if the file could not be read. */
+static int refill(struct http_conn *c)
+{
+    size_t room;
+
+    if (c->out_off > 0) {
+        memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+        c->out_len -= c->out_off;
+        c->out_off = 0;
+    }
+    room = sizeof(c->out) - c->out_len;
+    if (room > 0 && c->body_off < c->body_len) {
+        size_t n = c->body_len - c->body_off < room ? c->body_len - c->body_off : room;
+        memcpy(c->out + c->out_len, c->body_mem + c->body_off, n);
+        c->out_len += n;
+        c->body_off += n;
+    } else if (room > 0 && c->file_left > 0) {
+        size_t want = c->file_left < room ? (size_t)c->file_left : room;
+        ssize_t got = read(c->file_fd, c->out + c->out_len, want);
+        if (got <= 0)
+            return -1;   /* the file shrank under us: the length we sent is a lie */
+        c->out_len += (size_t)got;
+        c->file_left -= (uint64_t)got;
+    }
+    return 0;
+}
+
+/* Send the response. Returns 1 when all of it is out, 0 when waiting for
+ * send space, -1 on error. */
 static int flush(struct http_conn *c, usec_t now)
 {
     struct http_server *srv = c->srv;
 
     for (int round = 0; round < HTTP_BUDGET; round++) {
-        const void *from;
-        size_t len;
         ssize_t n;
 
-        if (c->out_off < c->out_len) {
-            from = c->out + c->out_off;
-            len = c->out_len - c->out_off;
-        } else if (c->body_off < c->body_len) {
-            from = c->body_mem + c->body_off;
-            len = c->body_len - c->body_off;
-        } else if (c->file_left > 0) {
-            size_t want = c->file_left < sizeof(c->out) ? (size_t)c->file_left : sizeof(c->out);
-            ssize_t got = read(c->file_fd, c->out, want);
-            if (got <= 0)
-                return -1;   /* the file shrank under us: the length we sent is a lie */
-            c->out_off = 0;
-            c->out_len = (size_t)got;
-            c->file_left -= (uint64_t)got;
-            continue;
-        } else {
+        if (c->out_len - c->out_off < sizeof(c->out) / 2 && refill(c) < 0)
+            return -1;
+        if (c->out_off == c->out_len)
             return 1;
-        }
-        n = socket_send(srv->st, c->fd, from, len, now);
+        n = socket_send(srv->st, c->fd, c->out + c->out_off, c->out_len - c->out_off, now);
         if (n == -EAGAIN)
             return 0;
         if (n < 0)
             return -1;
-        if (c->out_off < c->out_len)
-            c->out_off += (size_t)n;
-        else
-            c->body_off += (size_t)n;
+        c->out_off += (size_t)n;
         srv->stats.bytes_sent += (uint64_t)n;
         arm(c, now + srv->cfg.idle_timeout);   /* progress: the stall clock restarts */
     }
