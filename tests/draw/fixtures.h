@@ -71,6 +71,10 @@ void UdpRunWith(uint64_t seed, const struct sim_impairments& imp, int count, tra
 // lose_final_ack the client's last ACK is dropped on the wire. Returns
 // false (and says why in *why) if a socket call failed.
 bool TcpRun(uint64_t seed, bool lose_final_ack, trace* out, std::string* why);
+// A real bulk transfer: the client sends `bytes` to server:80 over a link
+// that loses packets client -> server with probability `loss` (seeded),
+// the server reads everything. Returns false with *why on failure.
+bool TcpBulkRun(uint64_t seed, size_t bytes, double loss, trace* out, std::string* why);
 // A trace-script-like run: one traced node "stack" (10.0.0.2) talking to a
 // peer nobody traces (192.0.2.1): a handshake the peer starts.
 void ScriptLikeRun(trace* out);

@@ -305,6 +305,9 @@ TEST(LadderSvg, ConnOptionKeepsOneConnection) {
 
   ladder l;
   char err[256];
+  opt.conn = "10.0.0.1:40001>10.0.0.2:80";  // not in the trace: say so
+  EXPECT_EQ(ladder_build(&t.t, &opt, &l, err, sizeof err), -EINVAL);
+  EXPECT_NE(std::string(err).find("no packet or state of this connection"), std::string::npos) << err;
   opt.conn = "10.0.0.1:40000-10.0.0.2:80";
   EXPECT_EQ(ladder_build(&t.t, &opt, &l, err, sizeof err), -EINVAL);
   EXPECT_NE(std::string(err).find("--conn"), std::string::npos) << err;

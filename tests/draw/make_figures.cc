@@ -83,6 +83,28 @@ int main(int argc, char** argv) {
   }
   {
     drawtest::Trace t;
+    std::string why;
+    if (!drawtest::TcpBulkRun(7, 100000, 0.05, &t.t, &why)) std::fprintf(stderr, "bulk: %s\n", why.c_str());
+    trace_file_save(&t.t, (dir + "/tcp_bulk.trace").c_str());
+    plot_options popt = {};
+    char err[200];
+    seqplot sp;
+    if (seqplot_build(&t.t, &popt, &sp, err, sizeof err) == 0) {
+      FILE* f = std::fopen((dir + "/tcp_bulk_seq.svg").c_str(), "w");
+      seqplot_write_svg(&sp, &popt, f);
+      std::fclose(f);
+      seqplot_free(&sp);
+    }
+    cwnd_plot cp;
+    if (cwnd_plot_build(&t.t, &popt, &cp, err, sizeof err) == 0) {
+      FILE* f = std::fopen((dir + "/tcp_bulk_cwnd.svg").c_str(), "w");
+      cwnd_plot_write_svg(&cp, &popt, f);
+      std::fclose(f);
+      cwnd_plot_free(&cp);
+    }
+  }
+  {
+    drawtest::Trace t;
     drawtest::PingRun(7, NETDEV_LINK_ETHERNET, 2, &t.t);
     Ladder(&t.t, dir + "/ping_tap", "ping over Ethernet (ARP first)", nullptr);
   }

@@ -243,6 +243,95 @@ TEST(CwndPlot, StepsAndLossSignalsInOrder) {
   cwnd_plot_free(&p);
 }
 
+// tunlab's TCP records an unset ssthresh as -1.
+TEST(CwndPlot, NegativeSsthreshMeansNotSetYet) {
+  Trace t;
+  const char subject[] = "tcp 10.0.0.1:40000>10.0.0.2:80";
+  trace_var(&t.t, 0, "client", subject, "cwnd", 14600);
+  trace_var(&t.t, 0, "client", subject, "ssthresh", -1);
+  trace_var(&t.t, 5000, "client", subject, "cwnd", 29200);
+  trace_var(&t.t, 9000, "client", subject, "ssthresh", 14600);
+  trace_var(&t.t, 9000, "client", subject, "cwnd", 14600);
+  plot_options opt = {};
+  cwnd_plot p;
+  char err[256];
+  ASSERT_EQ(cwnd_plot_build(&t.t, &opt, &p, err, sizeof err), 0) << err;
+  EXPECT_TRUE(cwnd_plot_ssthresh_unset(p.ssthresh[0].value));
+  EXPECT_FALSE(cwnd_plot_ssthresh_unset(p.ssthresh[1].value));
+  std::string svg = drawtest::Capture([&](FILE* f) { EXPECT_EQ(cwnd_plot_write_svg(&p, &opt, f), 0); });
+  XmlDoc doc = Checked(svg, "cwnd_unset");
+  std::vector<const XmlElement*> ss = ByClass(doc, "ssthresh-line");
+  ASSERT_EQ(ss.size(), 1u);
+  std::vector<const XmlElement*> cw = ByClass(doc, "cwnd-line");
+  ASSERT_EQ(cw.size(), 1u);
+  // the ssthresh line starts at 9 ms, at the height cwnd has then
+  EXPECT_GT(Points(ss[0]).front().first, Points(cw[0]).front().first);
+  EXPECT_DOUBLE_EQ(Points(ss[0]).front().second, Points(cw[0]).back().second);
+  cwnd_plot_free(&p);
+}
+
+// Payload bytes of a TCP/IPv4 packet event, decoded here by hand so the
+// test does not lean on the decoder it checks.
+uint32_t TcpPayload(const trace_event& ev) {
+  if (ev.link != TRACE_LINK_IP || ev.cap_len < 40 || ev.bytes[9] != 6) return 0;
+  uint32_t total = (ev.bytes[2] << 8) | ev.bytes[3];
+  uint32_t ihl = (ev.bytes[0] & 15) * 4u;
+  uint32_t doff = (ev.bytes[ihl + 12] >> 4) * 4u;
+  return total > ihl + doff ? total - ihl - doff : 0;
+}
+
+// A real bulk transfer over a lossy link (tunlab's TCP, seed printed):
+// whatever TCP does, the plots must account for every segment and drop.
+TEST(Plots, RealBulkTransferOverALossyLink) {
+  const uint64_t seed = 7;
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  Trace t;
+  std::string why;
+  ASSERT_TRUE(drawtest::TcpBulkRun(seed, 100000, 0.05, &t.t, &why)) << why;
+  size_t data_out = 0, data_lost = 0;
+  for (size_t i = 0; i < t.t.count; i++) {
+    const trace_event& ev = t.t.events[i];
+    bool from_client = std::string(ev.node) == "client";
+    if (ev.kind == TRACE_PKT_OUT && from_client && TcpPayload(ev) > 0) data_out++;
+    if (ev.kind == TRACE_PKT_LOST && from_client && TcpPayload(ev) > 0) data_lost++;
+  }
+  ASSERT_GT(data_lost, 0u) << "the seed no longer loses a segment; pick another";
+
+  plot_options opt = {};
+  seqplot p;
+  char err[256];
+  ASSERT_EQ(seqplot_build(&t.t, &opt, &p, err, sizeof err), 0) << err;
+  EXPECT_STREQ(p.node, "client");
+  EXPECT_EQ(seqplot_data_segments(&p), data_out);
+  EXPECT_EQ(p.drop_count, data_lost);
+  size_t retx = 0;
+  for (size_t i = 0; i < p.seg_count; i++) retx += p.segs[i].retransmission;
+  EXPECT_GE(retx, data_lost);  // every lost segment was sent again
+  for (size_t i = 1; i < p.ack_count; i++) EXPECT_GE(p.acks[i].ack, p.acks[i - 1].ack) << i;
+  ASSERT_GT(p.ack_count, 0u);
+  EXPECT_EQ(p.acks[p.ack_count - 1].ack, 100001u);  // all of it acknowledged
+  XmlDoc doc = Checked(drawtest::Capture([&](FILE* f) { seqplot_write_svg(&p, &opt, f); }), "bulk_seq");
+  EXPECT_EQ(ByClass(doc, "segment").size(), data_out);
+  seqplot_free(&p);
+
+  cwnd_plot c;
+  ASSERT_EQ(cwnd_plot_build(&t.t, &opt, &c, err, sizeof err), 0) << err;
+  EXPECT_GT(c.cwnd_count, 5u);
+  usec_t first_drop = 0, first_retx = 0;
+  for (size_t i = 0; i < c.event_count; i++) {
+    if (c.events[i].kind == CWND_EV_DROP && first_drop == 0) first_drop = c.events[i].time;
+    if (c.events[i].kind == CWND_EV_RETX && first_retx == 0) first_retx = c.events[i].time;
+  }
+  EXPECT_GT(first_drop, 0u);
+  EXPECT_LT(first_drop, first_retx);  // the link drops first, the sender reacts later
+  bool ssthresh_set = false;
+  for (size_t i = 0; i < c.ssthresh_count; i++)
+    ssthresh_set = ssthresh_set || !cwnd_plot_ssthresh_unset(c.ssthresh[i].value);
+  EXPECT_TRUE(ssthresh_set);
+  Checked(drawtest::Capture([&](FILE* f) { cwnd_plot_write_svg(&c, &opt, f); }), "bulk_cwnd");
+  cwnd_plot_free(&c);
+}
+
 TEST(CwndPlot, Errors) {
   Trace t;
   drawtest::HandshakeAndClose(&t.t, false);  // no variables

@@ -25,6 +25,11 @@ static bool grow(void **array, size_t *cap, size_t count, size_t size)
     return true;
 }
 
+bool cwnd_plot_ssthresh_unset(int64_t value)
+{
+    return value < 0 || value >= CWND_PLOT_INFINITE;
+}
+
 /* Is the subject this connection, written from its a side ("tcp a>b")? */
 static bool subject_from_a(const struct conn_id *c, const char *subject)
 {

@@ -32,21 +32,21 @@ static void ranges(const struct cwnd_plot *p, usec_t *t0, usec_t *t1, double *to
         if ((double)p->cwnd[i].value > *top)
             *top = (double)p->cwnd[i].value;
     for (size_t i = 0; i < p->ssthresh_count; i++)
-        if (p->ssthresh[i].value < CWND_PLOT_INFINITE && (double)p->ssthresh[i].value > *top)
+        if (!cwnd_plot_ssthresh_unset(p->ssthresh[i].value) && (double)p->ssthresh[i].value > *top)
             *top = (double)p->ssthresh[i].value;
 }
 
-/* One step line; values at or above `infinite` break it (ssthresh before
- * its first loss). */
+/* One step line; with `skip_unset`, unset values break it (ssthresh
+ * before its first loss). */
 static void steps(FILE *out, const char *cls, const char *color, const char *dash,
-                  const struct cwnd_point *pt, size_t n, int64_t infinite,
+                  const struct cwnd_point *pt, size_t n, bool skip_unset,
                   const struct plot_frame *f, usec_t t0)
 {
     bool open = false;
     for (size_t i = 0; i < n; i++) {
         double x = plot_px_x(f, plot_ms(pt[i].time, t0));
         double x_next = i + 1 < n ? plot_px_x(f, plot_ms(pt[i + 1].time, t0)) : f->left + f->width;
-        if (pt[i].value >= infinite) {
+        if (skip_unset && cwnd_plot_ssthresh_unset(pt[i].value)) {
             if (open)
                 fputs("\"/>\n", out);
             open = false;
@@ -153,9 +153,9 @@ int cwnd_plot_write_svg(const struct cwnd_plot *p, const struct plot_options *op
     draw_legend(out, f.left + 10, 82, p);
     plot_draw_axes(out, &f, "time (ms)", "bytes");
     draw_events(p, &f, t0, out);
-    steps(out, "ssthresh-line", SSTHRESH_COLOR, "6 4", p->ssthresh, p->ssthresh_count,
-          CWND_PLOT_INFINITE, &f, t0);
-    steps(out, "cwnd-line", CWND_COLOR, "", p->cwnd, p->cwnd_count, INT64_MAX, &f, t0);
+    steps(out, "ssthresh-line", SSTHRESH_COLOR, "6 4", p->ssthresh, p->ssthresh_count, true, &f,
+          t0);
+    steps(out, "cwnd-line", CWND_COLOR, "", p->cwnd, p->cwnd_count, false, &f, t0);
     svg_end(out);
     return ferror(out) ? -EIO : 0;
 }

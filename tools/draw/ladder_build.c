@@ -412,6 +412,9 @@ int ladder_build(const struct trace *t, const struct ladder_options *opt, struct
     }
     ladder_assign_slots(l);
     ladder_measure_time(l, t);
+    if (b.have_conn && l->arrow_count == 0 && l->mark_count == 0)
+        rc = fail(&b, -EINVAL, "--conn: no packet or state of this connection in the trace:",
+                  opt->conn);
     for (size_t k = 0; k < l->node_count && rc == 0; k++)
         if (!ladder_node_used(l, (int)k) && b.fixed_nodes)
             rc = fail(&b, -EINVAL, "--nodes: nothing happens at node", l->nodes[k].name);

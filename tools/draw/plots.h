@@ -87,9 +87,11 @@ int seqplot_write_svg(const struct seqplot *p, const struct plot_options *opt, F
 
 /* ---- congestion window -------------------------------------------------- */
 
-/* ssthresh at or above this is "not set yet" (implementations start it at
- * "infinity"); it is left out of the plot until it comes down. */
+/* An ssthresh that is negative (tunlab's TCP records -1) or at least this
+ * large is "not set yet": implementations start it at "infinity". It is
+ * left out of the plot until the first loss brings it down. */
 #define CWND_PLOT_INFINITE ((int64_t)1 << 30)
+bool cwnd_plot_ssthresh_unset(int64_t value);
 
 struct cwnd_point {
     usec_t time;
