@@ -182,7 +182,7 @@ static bool crosses(const struct ladder *l, const struct svg_layout *lay,
 /* Down the page: the y of every instant, gaps, the height. */
 static void place_rows(const struct ladder *l, struct svg_layout *lay)
 {
-    lay->header_y = 14 + (l->title[0] ? 24 : 0) + (l->caption[0] ? 18 : 0) + (l->t0 ? 18 : 0);
+    lay->header_y = 14 + (l->title[0] ? 30 : 0) + (l->caption[0] ? 18 : 0) + (l->t0 ? 18 : 0);
     lay->top = lay->header_y + 28 + 34;
     lay->scale = choose_scale(l, lay);
     lay->lost_drop = l->typical_delay > 0 ? (double)l->typical_delay * lay->scale : 2 * ROW;
