@@ -14,7 +14,7 @@
 #include "stack/core/byteorder.h"
 
 struct fetch {
-    struct open_url_run *run;
+    struct open_url_result *run;
     size_t kept;
 };
 
@@ -30,7 +30,7 @@ static int keep_body(void *ctx, size_t index, const uint8_t *data, size_t len)
     return 0;
 }
 
-int open_url_run(uint64_t seed, const char *url, struct open_url_run *run)
+int open_url_run(uint64_t seed, const char *url, struct open_url_result *run)
 {
     struct demo_pair *p;
     struct dns_server *dns = NULL;
@@ -77,7 +77,7 @@ out:
     return rc;
 }
 
-void open_url_free(struct open_url_run *run)
+void open_url_free(struct open_url_result *run)
 {
     demo_pair_free(run->pair);
     run->pair = NULL;

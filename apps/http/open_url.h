@@ -28,7 +28,7 @@ extern "C" {
 
 struct demo_pair;
 
-struct open_url_run {
+struct open_url_result {
     int error;             /* 0, or why the fetch failed (negative errno) */
     int status;            /* the HTTP status */
     uint64_t body_bytes;
@@ -39,8 +39,8 @@ struct open_url_run {
 
 /* Run the scenario with this seed, fetching `url` (NULL: http://www.tunlab.test/).
  * Returns 0 (see run->error for the fetch's own result) or -ENOMEM. */
-int open_url_run(uint64_t seed, const char *url, struct open_url_run *run);
-void open_url_free(struct open_url_run *run);
+int open_url_run(uint64_t seed, const char *url, struct open_url_result *run);
+void open_url_free(struct open_url_result *run);
 
 /* The packets as steps, in wire order, one per packet sent (each packet is
  * named once, by its sender): "arp who-has 10.0.0.2", "dns query

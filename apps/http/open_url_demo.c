@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 {
     const char *pcap = "/tmp/tunlab-open-url.pcap", *url = NULL;
     uint64_t seed = 1;
-    struct open_url_run run;
+    struct open_url_result run;
     char steps[MAX_STEPS][OPEN_URL_STEP_LEN];
     size_t count;
 
