@@ -121,7 +121,6 @@ static int tcp_sock_setsockopt(struct stack *st, struct sock *s, enum sock_optio
     struct tcb *tcb = tcb_of(s);
 
     (void)st;
-    (void)now;
     switch (opt) {
     case SOCK_OPT_REUSEADDR:
         tcp_set_reuseaddr(tcb, value != 0);
@@ -136,8 +135,22 @@ static int tcp_sock_setsockopt(struct stack *st, struct sock *s, enum sock_optio
     case SOCK_OPT_NODELAY:
         tcp_set_nodelay(tcb, value != 0);
         return 0;
+    case SOCK_OPT_KEEPALIVE:
+        return tcp_set_keepalive(tcb, value != 0, now);
+    case SOCK_OPT_KEEPIDLE:
+        return value <= 0 ? -EINVAL
+                          : tcp_set_keepalive_params(tcb, usec_from_sec((uint64_t)value), 0, 0, now);
+    case SOCK_OPT_KEEPINTVL:
+        return value <= 0 ? -EINVAL
+                          : tcp_set_keepalive_params(tcb, 0, usec_from_sec((uint64_t)value), 0, now);
+    case SOCK_OPT_KEEPCNT:
+        return value <= 0 ? -EINVAL : tcp_set_keepalive_params(tcb, 0, 0, (unsigned)value, now);
+    case SOCK_OPT_USER_TIMEOUT:
+        if (value < 0)
+            return -EINVAL;
+        tcp_set_user_timeout(tcb, usec_from_msec((uint64_t)value));
+        return 0;
     default:
-        /* KEEPALIVE..., USER_TIMEOUT: not yet. */
         return -ENOPROTOOPT;
     }
 }
@@ -162,6 +175,9 @@ static int tcp_sock_getsockopt(struct stack *st, struct sock *s, enum sock_optio
         return 0;
     case SOCK_OPT_NODELAY:
         *value = tcp_get_nodelay(tcb) ? 1 : 0;
+        return 0;
+    case SOCK_OPT_KEEPALIVE:
+        *value = tcp_get_keepalive(tcb) ? 1 : 0;
         return 0;
     case SOCK_OPT_RCVBUF:
         *value = clamp_int(tcp_get_rcvbuf(tcb));

@@ -133,6 +133,14 @@ struct tcb {
     struct timer tw_timer;      /* TIME-WAIT's 2MSL, or FIN-WAIT-2's timeout */
     usec_t opened_at;           /* when the SYN was first sent */
 
+    /* Keep-alive (tcp_keepalive.c) and the user timeout. */
+    bool keepalive;
+    usec_t keepalive_idle, keepalive_interval;
+    unsigned keepalive_count, keepalive_probes_out;
+    struct timer keepalive_timer;
+    usec_t user_timeout;        /* 0: none; else data unacknowledged this long fails */
+    usec_t unacked_since;       /* when the oldest unacknowledged data was sent */
+
     /* The user. */
     bool user_attached;         /* a user (socket) holds this tcb */
     bool user_closed;           /* the user called CLOSE: the tcb is an orphan */

@@ -39,6 +39,9 @@ void tcp_config_default(struct tcp_config *cfg)
     cfg->init_cwnd = 10;
     cfg->congestion = "reno";
     cfg->delack_timeout = usec_from_msec(40);
+    cfg->keepalive_idle = usec_from_sec(2 * 3600);
+    cfg->keepalive_interval = usec_from_sec(75);
+    cfg->keepalive_count = 9;
     cfg->challenge_ack_limit = 1000;
     cfg->rfc1337 = false;
 }
@@ -195,6 +198,7 @@ struct tcb *tcp_tcb_alloc(struct tcp *tcp)
     tcb->cwnd = UINT32_MAX;
     tcb->ssthresh = UINT32_MAX;
     tcp_timer_init(tcb);
+    tcp_keepalive_init(tcb);
     tcp_set_subject(tcb);
     tcb->all_next = tcp->all;
     if (tcp->all)

@@ -88,6 +88,9 @@ struct tcp_config {
                                  for data to ride on; 0 = ACK every segment at once.
                                  RFC 1122 §4.2.3.2: at most 0.5 s, and at least every
                                  second full-sized segment is ACKed at once */
+    usec_t keepalive_idle;    /* 2 h (RFC 1122 §4.2.3.6: at least two hours) */
+    usec_t keepalive_interval; /* 75 s between probes (Linux tcp_keepalive_intvl) */
+    unsigned keepalive_count; /* 9 unanswered probes, then the connection is dropped */
     unsigned challenge_ack_limit; /* 1000 challenge ACKs per second per stack
                                  (RFC 5961 §7, Linux tcp_challenge_ack_limit) */
     bool rfc1337;             /* false: an acceptable RST ends TIME-WAIT (RFC 9293);
@@ -131,6 +134,9 @@ struct tcp_stats {
     uint64_t syn_in_window;      /* SYNs in synchronized states (challenged) */
     uint64_t timeouts;           /* connections dropped after their retries */
     uint64_t persist_probes;     /* zero-window probes sent */
+    uint64_t keepalive_probes;   /* keep-alive probes sent */
+    uint64_t keepalive_drops;    /* connections dropped: keep-alive unanswered */
+    uint64_t user_timeouts;      /* connections dropped by their user timeout */
     uint64_t dup_acks;           /* duplicate ACKs received (RFC 5681 §2) */
     uint64_t fast_retransmits;   /* segments resent on 3 dup ACKs or a partial ACK */
     uint64_t timewait_reacks;    /* retransmitted FINs re-ACKed in TIME-WAIT */
@@ -244,6 +250,16 @@ void tcp_close(struct tcb *tcb, usec_t now);
 void tcp_abort(struct tcb *tcb, usec_t now);
 /* close() sends RST instead of FIN (SO_LINGER with l_linger = 0). */
 void tcp_set_linger_zero(struct tcb *tcb, bool on);
+/* SO_KEEPALIVE: probe an idle connection (off by default). Parameters
+ * (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT): 0 leaves one unchanged;
+ * times below 1 s are -EINVAL. */
+int tcp_set_keepalive(struct tcb *tcb, bool on, usec_t now);
+bool tcp_get_keepalive(const struct tcb *tcb);
+int tcp_set_keepalive_params(struct tcb *tcb, usec_t idle, usec_t interval, unsigned count,
+                             usec_t now);
+/* TCP_USER_TIMEOUT (RFC 5482): the connection fails with ETIMEDOUT when sent
+ * data stays unacknowledged this long; 0 = only the retry count limits it. */
+void tcp_set_user_timeout(struct tcb *tcb, usec_t timeout);
 /* TCP_NODELAY: send small segments at once instead of waiting for the
  * outstanding data to be acknowledged (Nagle's algorithm, RFC 896). */
 void tcp_set_nodelay(struct tcb *tcb, bool on);

@@ -78,6 +78,7 @@ static void established(struct tcb *tcb, usec_t now)
     tcb->retries = 0;
     tcp_cong_init(tcb, now);
     tcp_set_state(tcb, TCP_ESTABLISHED, now);
+    tcp_keepalive_reset(tcb, now);
 }
 
 /* ---- §3.10.7.1 CLOSED ---- */
@@ -270,6 +271,7 @@ static void ack_advance(struct tcb *tcb, uint32_t ack, usec_t now)
         tcb->snd_buf_seq += (uint32_t)n;
     }
     tcb->snd_una = ack;
+    tcb->unacked_since = now;   /* progress: the user timeout starts over */
     if (seq_lt(tcb->snd_nxt, tcb->snd_una))
         tcb->snd_nxt = tcb->snd_una;   /* after going back N, ACKs overtake us */
     tcp_rtt_ack(tcb, ack, now);
@@ -558,6 +560,9 @@ static bool simultaneous_open_synack(const struct tcb *tcb, const struct tcp_seg
 void tcp_input_synchronized(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
 {
     bool fin;
+
+    if (tcb->keepalive)
+        tcp_keepalive_reset(tcb, now);   /* the peer is alive: idle starts over */
 
     if (!simultaneous_open_synack(tcb, seg)) {
         if (!first_check_sequence(tcb, seg, now))

@@ -162,6 +162,11 @@ void tcp_rtt_cancel(struct tcb *tcb);
 /* An ACK arrived: a sample if it covers the timed segment. */
 void tcp_rtt_ack(struct tcb *tcb, uint32_t ack, usec_t now);
 
+/* ---- tcp_keepalive.c ---- */
+void tcp_keepalive_init(struct tcb *tcb);
+/* A segment arrived (or the state changed): the idle time starts over. */
+void tcp_keepalive_reset(struct tcb *tcb, usec_t now);
+
 /* ---- tcp_timer.c ---- */
 void tcp_timer_init(struct tcb *tcb);
 void tcp_timer_cancel_all(struct tcb *tcb);

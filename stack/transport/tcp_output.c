@@ -195,6 +195,8 @@ void tcp_output(struct tcb *tcb, usec_t now)
             flags |= TCP_FLAG_PSH;   /* the end of what the user gave us */
         if (fin)
             flags |= TCP_FLAG_FIN;
+        if (tcb->snd_una == tcb->snd_max)
+            tcb->unacked_since = now;   /* the user timeout counts from here */
         tcp_send_segment(tcb, flags, tcb->snd_nxt, (uint32_t)len, is_rtx, now);
         if (!is_rtx)
             tcp_rtt_start(tcb, tcb->snd_nxt + (uint32_t)len + (fin ? 1 : 0), now);

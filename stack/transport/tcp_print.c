@@ -42,6 +42,10 @@ static void fill_info(const struct tcb *tcb, struct tcp_conn_info *info, usec_t 
     } else if (timer_armed(&tcb->persist_timer)) {
         t = &tcb->persist_timer;
         info->timer = "persist";
+    } else if (timer_armed(&tcb->keepalive_timer)) {
+        t = &tcb->keepalive_timer;
+        info->timer = "keepalive";
+        info->retries = tcb->keepalive_probes_out;
     }
     info->timer_left = t && t->deadline > now ? t->deadline - now : 0;
 }
@@ -159,6 +163,9 @@ void tcp_print_stats(const struct tcp *tcp, FILE *out)
     LINE(s->syn_in_window, "SYNs in synchronized states challenged");
     LINE(s->timeouts, "connections dropped after retransmission timeouts");
     LINE(s->persist_probes, "zero-window probes sent");
+    LINE(s->keepalive_probes, "keep-alive probes sent");
+    LINE(s->keepalive_drops, "connections dropped by keep-alive");
+    LINE(s->user_timeouts, "connections dropped by their user timeout");
     LINE(s->dup_acks, "duplicate ACKs received");
     LINE(s->fast_retransmits, "fast retransmits");
     LINE(s->timewait_reacks, "FINs re-acknowledged in TIME-WAIT");

@@ -47,6 +47,7 @@ void tcp_timer_cancel_all(struct tcb *tcb)
     timer_cancel(q, &tcb->tw_timer);
     timer_cancel(q, &tcb->persist_timer);
     timer_cancel(q, &tcb->delack_timer);
+    timer_cancel(q, &tcb->keepalive_timer);
 }
 
 void tcp_rto_arm(struct tcb *tcb, usec_t now)
@@ -147,6 +148,11 @@ static void rto_expired(struct timer *t, void *arg, usec_t now)
     case TCP_LAST_ACK:
         if (tcb->snd_una == tcb->snd_max)
             return;   /* everything was acknowledged meanwhile */
+        if (tcb->user_timeout && now - tcb->unacked_since >= tcb->user_timeout) {
+            tcp->stats.user_timeouts++;   /* RFC 5482: the user's limit */
+            give_up(tcb, now);
+            return;
+        }
         if (tcb->retries >= tcp->cfg.retries) {
             give_up(tcb, now);
             return;

@@ -33,6 +33,7 @@ void tcp_set_reuseaddr(struct tcb *tcb, bool on) { tcb->reuseaddr = on; }
 bool tcp_get_reuseaddr(const struct tcb *tcb) { return tcb->reuseaddr; }
 void tcp_set_linger_zero(struct tcb *tcb, bool on) { tcb->linger_zero = on; }
 bool tcp_get_nodelay(const struct tcb *tcb) { return tcb->nodelay; }
+void tcp_set_user_timeout(struct tcb *tcb, usec_t timeout) { tcb->user_timeout = timeout; }
 
 void tcp_set_nodelay(struct tcb *tcb, bool on)
 {
