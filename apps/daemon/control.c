@@ -15,9 +15,13 @@
 #include <unistd.h>
 
 #include "apps/daemon/daemon.h"
+#include "apps/daemon/http_get.h"
 #include "apps/daemon/ping.h"
 #include "stack/net/icmp.h"
 #include "stack/net/ip4.h"
+
+/* One command line; a `get` with a few URLs needs more than a report. */
+#define CONTROL_LINE_MAX 2048
 
 struct control {
     struct daemon *d;
@@ -47,7 +51,7 @@ static void serve_ping(struct control *c, char *args, FILE *out)
 
 static void serve_client(struct control *c, int fd)
 {
-    char line[256];
+    char line[CONTROL_LINE_MAX];
     ssize_t n = read(fd, line, sizeof(line) - 1);
     if (n <= 0)
         return;
@@ -58,8 +62,11 @@ static void serve_client(struct control *c, int fd)
         return;
     if (strncmp(line, "ping ", 5) == 0)
         serve_ping(c, line + 5, out);
+    else if (strncmp(line, "get ", 4) == 0)
+        http_get_command(c->d, line + 4, out);   /* the stack's HTTP client */
     else if (daemon_report(c->d, line, out) < 0)
-        fprintf(out, "unknown command '%s': try stats, route, arp, sockets, ping ADDR\n", line);
+        fprintf(out, "unknown command '%s': try stats, route, arp, sockets, ping ADDR, "
+                     "get URL\n", line);
     fclose(out);
 }
 
@@ -148,7 +155,7 @@ int control_request(const char *path, const char *command)
         close(fd);
         return rc;
     }
-    char line[256];
+    char line[CONTROL_LINE_MAX];
     int len = snprintf(line, sizeof(line), "%s\n", command);
     if (len < 0 || (size_t)len >= sizeof(line) || write(fd, line, (size_t)len) != len) {
         close(fd);

@@ -9,6 +9,7 @@
  *
  *   stats | route | arp | sockets       a report (daemon_report)
  *   ping ADDR [COUNT [SIZE]]            the stack pings ADDR, lines like ping(8)
+ *   get [-v] [-d DNS] [-o FILE] URL...  the stack's HTTP client fetches URL (http_get.h)
  *
  * One thread of its own serves the clients one at a time; it touches the
  * stack only with the stack's mutex held.

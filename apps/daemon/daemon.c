@@ -197,7 +197,7 @@ struct daemon *daemon_new(const struct daemon_config *cfg, char *err, size_t err
     }
     tl_stack_set_kick(d->tl, daemon_kick, d->loop);
     if (cfg->services) {
-        d->services = services_start(d->st, loop_clock_now(), err, errlen);
+        d->services = services_start_www(d->st, cfg->www_root, loop_clock_now(), err, errlen);
         if (d->services == NULL)
             goto fail;
     }

@@ -40,6 +40,7 @@ struct daemon_config {
     uint64_t seed;                /* the stack's rng seed */
     bool live_trace;              /* print every trace event to stderr as it happens */
     bool services;                /* start the built-in services */
+    const char *www_root;         /* the HTTP server's static files; NULL: built-in pages only */
 };
 
 /* Defaults for TUN: tun0, 10.0.0.2/24, kernel side 10.0.0.1, services on. */

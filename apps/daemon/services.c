@@ -6,14 +6,17 @@
  *   udp/53   dns        RFC 1035        apps/dns (zone tunlab.test)
  *   tcp/7    echo       RFC 862         apps/tcp_echo
  *   tcp/9    discard    RFC 863         apps/discard
+ *   tcp/80   http       RFC 9110/9112   apps/http (static files from www_root, /status)
  */
 #include "apps/daemon/services.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apps/discard/discard.h"
 #include "apps/dns/dns_server.h"
+#include "apps/http/http_server.h"
 #include "apps/tcp_echo/tcp_echo.h"
 #include "apps/udp_echo/udp_echo.h"
 
@@ -23,10 +26,18 @@ struct services {
     struct dns_server *dns;
     struct tcp_echo *tcp_echo;
     struct discard *discard;
+    struct http_server *http;
 };
 
 struct services *services_start(struct stack *st, usec_t now, char *err, size_t errlen)
 {
+    return services_start_www(st, NULL, now, err, errlen);
+}
+
+struct services *services_start_www(struct stack *st, const char *www_root, usec_t now, char *err,
+                                    size_t errlen)
+{
+    struct http_server_config http_cfg;
     struct services *sv = calloc(1, sizeof(*sv));
     if (sv == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -43,6 +54,12 @@ struct services *services_start(struct stack *st, usec_t now, char *err, size_t 
         which = "tcp echo on port 7";
     else if ((rc = discard_service_start(st, 9, &sv->discard)) < 0)
         which = "tcp discard on port 9";
+    else {
+        http_server_config_default(&http_cfg);
+        http_cfg.www_root = www_root;
+        if ((rc = http_server_service_start(st, &http_cfg, &sv->http)) < 0)
+            which = rc == -ENOENT ? "http on port 80 (no such --www directory)" : "http on port 80";
+    }
     if (which != NULL) {
         snprintf(err, errlen, "cannot start %s: %s", which, strerror(-rc));
         services_stop(sv, now);
@@ -61,6 +78,8 @@ void services_stop(struct services *sv, usec_t now)
 {
     if (sv == NULL)
         return;
+    if (sv->http != NULL)
+        http_server_service_stop(sv->http, now);
     if (sv->discard != NULL)
         discard_service_stop(sv->discard, now);
     if (sv->tcp_echo != NULL)
@@ -79,5 +98,6 @@ void services_print(const struct services *sv, FILE *out)
                  "udp/7    echo     RFC 862\n"
                  "udp/53   dns      RFC 1035, zone tunlab.test\n"
                  "tcp/7    echo     RFC 862\n"
-                 "tcp/9    discard  RFC 863\n");
+                 "tcp/9    discard  RFC 863\n"
+                 "tcp/80   http     RFC 9110/9112 (/, /status, static files)\n");
 }

@@ -23,6 +23,10 @@ struct services;
 
 /* Start every service on st. On failure returns NULL with the reason in err. */
 struct services *services_start(struct stack *st, usec_t now, char *err, size_t errlen);
+/* The same, with the HTTP server also serving the files under www_root
+ * (services_start: NULL, only its built-in pages). */
+struct services *services_start_www(struct stack *st, const char *www_root, usec_t now, char *err,
+                                    size_t errlen);
 /* Work queued for the loop thread (after loop_wake). NULL-safe. */
 void services_on_wakeup(struct services *sv, usec_t now);
 /* Stop them and free their state. NULL-safe. */

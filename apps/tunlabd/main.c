@@ -42,6 +42,7 @@ static void usage(FILE *out)
             "  --seed N             seed of the stack's random choices (default 1)\n"
             "  --trace              print every packet and state change as it happens\n"
             "  --no-services        no built-in services (ICMP echo still answers)\n"
+            "  --www DIR            the HTTP server (port 80) also serves the files in DIR\n"
             "  --log-level LEVEL    error, warn, info or debug (default warn)\n"
             "  --help               this text\n");
 }
@@ -92,7 +93,7 @@ static int parse_log_level(const char *text)
 static void parse_args(int argc, char **argv, struct daemon_config *cfg)
 {
     enum { OPT_DEV = 1, OPT_MODE, OPT_ADDR, OPT_KADDR, OPT_MAC, OPT_PCAP, OPT_CONTROL,
-           OPT_SEED, OPT_TRACE, OPT_NOSERV, OPT_LOG, OPT_HELP };
+           OPT_SEED, OPT_TRACE, OPT_NOSERV, OPT_LOG, OPT_HELP, OPT_WWW };
     static const struct option opts[] = {
         {"dev", required_argument, 0, OPT_DEV},       {"mode", required_argument, 0, OPT_MODE},
         {"addr", required_argument, 0, OPT_ADDR},     {"kernel-addr", required_argument, 0, OPT_KADDR},
@@ -100,6 +101,7 @@ static void parse_args(int argc, char **argv, struct daemon_config *cfg)
         {"control", required_argument, 0, OPT_CONTROL}, {"seed", required_argument, 0, OPT_SEED},
         {"trace", no_argument, 0, OPT_TRACE},         {"no-services", no_argument, 0, OPT_NOSERV},
         {"log-level", required_argument, 0, OPT_LOG}, {"help", no_argument, 0, OPT_HELP},
+        {"www", required_argument, 0, OPT_WWW},
         {0, 0, 0, 0},
     };
     int opt;
@@ -143,6 +145,7 @@ static void parse_args(int argc, char **argv, struct daemon_config *cfg)
             break;
         case OPT_TRACE: cfg->live_trace = true; break;
         case OPT_NOSERV: cfg->services = false; break;
+        case OPT_WWW: cfg->www_root = optarg; break;
         case OPT_LOG: {
             int level = parse_log_level(optarg);
             if (level < 0)
