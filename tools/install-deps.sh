@@ -7,14 +7,15 @@
 # Groups:
 #   build   compile and run unit tests: Bazel 4.2.3, GoogleTest, g++
 #   demo    build + what `./tunlab demo` runs: ip, ping, curl, nc, tcpdump, tshark
-#   test    everything `./tunlab test` may use (the default)
+#   test    everything `./tunlab test` may use (the default): also dnsmasq and
+#           ab (apache2-utils) for the HTTP interop tests
 #
 # --check  only report what is missing; exit 1 if anything is.
 set -euo pipefail
 
 readonly BUILD_PKGS=(bazel-bootstrap libgtest-dev g++)
 readonly NET_PKGS=(iproute2 iputils-ping netcat-openbsd curl tcpdump tshark procps)
-readonly TEST_PKGS=(python3-scapy dnsutils unifdef)
+readonly TEST_PKGS=(python3-scapy dnsutils unifdef dnsmasq-base apache2-utils)
 
 usage() {
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
