@@ -78,6 +78,9 @@ struct tcb {
     uint32_t snd_wl2;           /* segment acknowledgment number used for last window update */
     uint32_t max_snd_wnd;       /* largest window the peer has offered (RFC 5961 §5.2) */
     uint16_t snd_mss;           /* largest segment we send: min(peer's MSS, ours) */
+    uint8_t snd_wscale;         /* the peer's window is SEG.WND << snd_wscale (RFC 7323) */
+    uint8_t rcv_wscale;         /* ours is sent as RCV.WND >> rcv_wscale */
+    bool wscale_ok;             /* both SYNs carried the option */
     uint32_t cwnd;              /* congestion window, bytes (tcp_cong.c) */
     uint32_t ssthresh;          /* slow start threshold, bytes */
     const struct tcp_cong_ops *cong;   /* the algorithm (tcp_cong.h) */

@@ -397,6 +397,12 @@ void tcp_tcb_init_send(struct tcb *tcb, uint32_t iss, usec_t now)
     tcb->opened_at = now;
     if (tcb->rcv_mss == 0)
         tcb->rcv_mss = tcp_mss_for(tcb->tcp, tcb->remote_ip);
+    /* RFC 7323 §2.3: the shift that lets the 16-bit field cover the buffer. */
+    tcb->rcv_wscale = 0;
+    while (tcb->rcv_wscale < TCP_WSCALE_MAX && (tcb->rcvbuf.cap >> tcb->rcv_wscale) > 65535)
+        tcb->rcv_wscale++;
+    tcb->snd_wscale = 0;
+    tcb->wscale_ok = false;
     if (tcb->snd_mss == 0)
         tcb->snd_mss = TCP_DEFAULT_MSS;
 }

@@ -81,6 +81,10 @@ struct tcp_config {
     size_t rcvbuf;            /* 64 KiB - 1: receive buffer, the largest window
                                  without window scaling */
     uint16_t mss;             /* 0: interface MTU - 40 (RFC 9293 §3.7.1), else this */
+    bool window_scaling;      /* false: RFC 7323 window scaling is neither offered nor
+                                 accepted, SYNs carry only <mss>; true: our SYN offers
+                                 <nop,wscale S> with the smallest S that fits the
+                                 receive buffer in 16 bits, as Linux's SYNs do */
     unsigned init_cwnd;       /* 10: initial congestion window in segments (RFC 6928,
                                  Linux); RFC 5681 would be 2-4 */
     const char *congestion;   /* "reno" (NewReno, RFC 5681 + RFC 6582); NULL = reno */
@@ -290,6 +294,7 @@ struct tcp_info {
     uint32_t snd_wnd;        /* the peer's window, bytes */
     uint32_t rcv_wnd;        /* the window we last advertised, bytes */
     uint32_t snd_mss, rcv_mss;
+    uint8_t snd_wscale, rcv_wscale;   /* RFC 7323 shifts; 0 when not negotiated */
     uint32_t cwnd, ssthresh; /* bytes; UINT32_MAX: not limiting */
     bool has_rtt;
     usec_t srtt, rttvar;     /* RFC 6298, valid when has_rtt */

@@ -37,6 +37,17 @@ static bool is_multicast(uint32_t addr) { return (addr >> 28) == 0xE; }
 
 void tcp_input_syn_options(struct tcb *tcb, const struct tcp_seg *seg)
 {
+    /* RFC 7323 §2.2: scaling is on only if both SYNs carry the option;
+     * otherwise neither side scales. */
+    if (tcb->tcp->cfg.window_scaling && seg->h.opt.has_wscale) {
+        tcb->wscale_ok = true;
+        tcb->snd_wscale = seg->h.opt.wscale;   /* already clamped to 14 */
+    } else {
+        tcb->wscale_ok = false;
+        tcb->snd_wscale = 0;
+        tcb->rcv_wscale = 0;
+    }
+
     /* RFC 9293 §3.7.1: without the option the peer accepts 536 bytes;
      * never send more than our own interface allows either. */
     uint32_t peer = seg->h.opt.has_mss ? seg->h.opt.mss : TCP_DEFAULT_MSS;
@@ -49,9 +60,18 @@ void tcp_input_syn_options(struct tcb *tcb, const struct tcp_seg *seg)
 
 /* Record the peer's window: SND.WND, SND.WL1, SND.WL2 (RFC 9293 §3.10.7.4,
  * fifth check, ESTABLISHED). */
+static uint32_t seg_window(const struct tcb *tcb, const struct tcp_seg *seg)
+{
+    /* RFC 7323 §2.2: "The window field in a segment where the SYN bit is
+     * set ... MUST NOT be scaled." */
+    if (seg->h.flags & TCP_FLAG_SYN)
+        return seg->h.window;
+    return (uint32_t)seg->h.window << tcb->snd_wscale;
+}
+
 static void update_window(struct tcb *tcb, const struct tcp_seg *seg)
 {
-    tcb->snd_wnd = seg->h.window;
+    tcb->snd_wnd = seg_window(tcb, seg);
     tcb->snd_wl1 = seg->h.seq;
     tcb->snd_wl2 = seg->h.ack;
     if (tcb->snd_wnd > tcb->max_snd_wnd)
@@ -290,7 +310,7 @@ static bool is_duplicate_ack(const struct tcb *tcb, const struct tcp_seg *seg)
 {
     return tcb->snd_max != tcb->snd_una && tcb->snd_wnd != 0 && seg->h.payload_len == 0 &&
            !(seg->h.flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && seg->h.ack == tcb->snd_una &&
-           seg->h.window == tcb->snd_wnd;
+           seg_window(tcb, seg) == tcb->snd_wnd;
 }
 
 static bool our_fin_acked(const struct tcb *tcb)

@@ -24,11 +24,14 @@
 uint32_t tcp_rcv_window(const struct tcb *tcb)
 {
     size_t space = tcp_buf_space(&tcb->rcvbuf);
+    size_t max = (size_t)65535 << tcb->rcv_wscale;   /* what the 16-bit field can say */
+    uint32_t unit = (uint32_t)1 << tcb->rcv_wscale;
     uint32_t threshold = (uint32_t)(tcb->rcvbuf.cap / 2);
     int32_t open = seq_diff(tcb->rcv_adv, tcb->rcv_nxt);
 
-    if (space > 65535)
-        space = 65535;   /* the 16-bit field, without window scaling */
+    if (space > max)
+        space = max;
+    space &= ~(size_t)(unit - 1);   /* a scaled window comes in units of 2^shift */
     /* RFC 9293 §3.8.6.2.2 writes Eff.snd.MSS; what a receiver cares about is
      * the largest segment it may receive, the MSS it announced (Linux's
      * rcv_mss estimate plays the same part). */
@@ -39,10 +42,11 @@ uint32_t tcp_rcv_window(const struct tcb *tcb)
     /* RFC 1122 §4.2.3.3, the receiver's silly-window avoidance: move the
      * right edge only by a useful amount, min(buffer / 2, MSS); until then
      * keep offering what the peer already knows — never less (RFC 9293
-     * §3.8.6.2.2: do not shrink the window). */
+     * §3.8.6.2.2: do not shrink the window; rounded up to the scale unit,
+     * as Linux does, so that scaling cannot shrink it either). */
     if (space >= (size_t)open + threshold)
         return (uint32_t)space;
-    return (uint32_t)open < space ? (uint32_t)open : (uint32_t)space;
+    return ((uint32_t)open + unit - 1) & ~(unit - 1);
 }
 
 /* Fill h with tcb's ports and our window. */
@@ -55,12 +59,23 @@ static void header_for(const struct tcb *tcb, struct tcp_hdr *h, uint8_t flags, 
     h->flags = flags;
     if (flags & TCP_FLAG_ACK)
         h->ack = tcb->rcv_nxt;
-    h->window = (uint16_t)tcp_rcv_window(tcb);
     if (flags & TCP_FLAG_SYN) {
+        size_t space = tcp_buf_space(&tcb->rcvbuf);
+
+        /* RFC 7323 §2.2: a SYN's window is never scaled. */
+        h->window = (uint16_t)(space > 65535 ? 65535 : space);
         /* RFC 9293 §3.7.1: announce our MSS on the SYN (MUST-14 for the
          * value to mean anything else than 536). */
         h->opt.has_mss = true;
         h->opt.mss = tcb->rcv_mss;
+        /* RFC 7323 §2.2: offer scaling on a SYN; on a SYN+ACK only if the
+         * peer's SYN offered it. */
+        if ((!(flags & TCP_FLAG_ACK) && tcb->tcp->cfg.window_scaling) || tcb->wscale_ok) {
+            h->opt.has_wscale = true;
+            h->opt.wscale = tcb->rcv_wscale;
+        }
+    } else {
+        h->window = (uint16_t)(tcp_rcv_window(tcb) >> tcb->rcv_wscale);
     }
 }
 
@@ -106,8 +121,10 @@ int tcp_send_segment(struct tcb *tcb, uint8_t flags, uint32_t seq, uint32_t len,
     }
     header_for(tcb, &h, flags, seq);
     if (flags & TCP_FLAG_ACK) {
-        tcb->rcv_wnd = h.window;
-        tcb->rcv_adv = seq_max(tcb->rcv_adv, tcb->rcv_nxt + h.window);
+        uint32_t wnd = (flags & TCP_FLAG_SYN) ? h.window : (uint32_t)h.window << tcb->rcv_wscale;
+
+        tcb->rcv_wnd = wnd;
+        tcb->rcv_adv = seq_max(tcb->rcv_adv, tcb->rcv_nxt + wnd);
         tcb->ack_pending = false;   /* this segment carries the ACK we owed */
         tcb->ack_now = false;
         tcb->rcv_acked = tcb->rcv_nxt;

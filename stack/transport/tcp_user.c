@@ -378,6 +378,8 @@ void tcp_get_info(const struct tcb *tcb, struct tcp_info *info)
     info->rcv_wnd = tcb->rcv_wnd;
     info->snd_mss = tcb->snd_mss;
     info->rcv_mss = tcb->rcv_mss;
+    info->snd_wscale = tcb->snd_wscale;
+    info->rcv_wscale = tcb->rcv_wscale;
     info->cwnd = tcb->cwnd;
     info->ssthresh = tcb->ssthresh;
     info->has_rtt = tcb->has_rtt;
