@@ -60,6 +60,7 @@ void eth_format_addr(const uint8_t mac[ETH_ADDR_LEN], char *out, size_t outlen)
 /* The netdev input handler: one received frame. Takes ownership of p. */
 static void eth_input(void *ctx, struct netdev *dev, struct pkb *p, usec_t now)
 {
+#ifdef LAB2_SOLUTION
     struct eth_port *port = ctx;
     struct eth_hdr h;
 
@@ -98,6 +99,20 @@ static void eth_input(void *ctx, struct netdev *dev, struct pkb *p, usec_t now)
     port->stats.rx_unknown_type++;
 drop:
     pkb_free(p);
+#else
+    /* TODO(lab 2): eth_input() — labs/lab2-datalink/README.md, "Part A".
+     * Parse the header (a frame too short for it is a counted drop); keep
+     * frames for our MAC and for broadcast, drop and count other unicast,
+     * multicast, and group source addresses; strip the header and hand the
+     * payload to the handler registered for its EtherType (none: count
+     * rx_unknown_type). Every drop frees p. */
+    struct eth_port *port = ctx;
+
+    (void)dev;
+    (void)now;
+    port->stats.rx_frames++;
+    pkb_free(p);   /* drops every frame */
+#endif
 }
 
 void eth_attach(struct eth_port *port, struct netdev *dev)
@@ -140,6 +155,7 @@ int eth_unregister(struct eth_port *port, uint16_t ethertype)
  * Returns p, a padded copy of p (p freed), or NULL (p freed). */
 static struct pkb *eth_pad(struct eth_port *port, struct pkb *p)
 {
+#ifdef LAB2_SOLUTION
     size_t need = ETH_MIN_FRAME - ETH_HDR_LEN - p->len;
 
     port->stats.tx_padded++;
@@ -159,6 +175,15 @@ static struct pkb *eth_pad(struct eth_port *port, struct pkb *p)
     }
     memset(pkb_put(p, need), 0, need);
     return p;
+#else
+    /* TODO(lab 2): eth_pad() — labs/lab2-datalink/README.md, "Part A".
+     * Append zero bytes so that the payload is 46 bytes long (the 60-byte
+     * minimum frame without its header). If p has too little tailroom, copy
+     * it into a new pkb with room for the header and the padding. Count
+     * tx_padded. */
+    (void)port;
+    return p;   /* unpadded: a short frame leaves short */
+#endif
 }
 
 int eth_output(struct eth_port *port, struct pkb *p, const uint8_t dst[ETH_ADDR_LEN],
