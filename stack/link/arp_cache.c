@@ -138,6 +138,7 @@ static void arp_entry_give_up(struct arp *arp, struct arp_entry *e, usec_t now)
 
 static void arp_entry_timer(struct timer *t, void *arg, usec_t now)
 {
+#ifdef LAB2_SOLUTION
     struct arp_entry *e = arg;
     struct arp *arp = e->arp;
 
@@ -159,6 +160,19 @@ static void arp_entry_timer(struct timer *t, void *arg, usec_t now)
         arp_entry_remove(arp, e, now);
         return;
     }
+#else
+    /* TODO(lab 2): arp_entry_timer() — labs/lab2-datalink/README.md,
+     * "Part C". The entry's one timer fired; what it means depends on the
+     * state: INCOMPLETE, send another request (arp_send_request,
+     * arp_entry_arm) or, after max_requests, give up (arp_entry_give_up);
+     * REACHABLE, become STALE (arp_entry_set_state); STALE, go away
+     * (arp_entry_remove). */
+    (void)t;
+    (void)arg;
+    (void)now;
+    (void)arp_entry_give_up;
+    (void)arp_entry_set_state;
+#endif
 }
 
 /* The oldest STALE entry, or NULL. */
@@ -236,6 +250,7 @@ void arp_cache_learn(struct arp *arp, uint32_t ip, const uint8_t mac[ETH_ADDR_LE
 void arp_cache_update(struct arp *arp, struct arp_entry *e, const uint8_t mac[ETH_ADDR_LEN],
                       bool is_reply, usec_t now)
 {
+#ifdef LAB2_SOLUTION
     bool was_incomplete = e->state == ARP_STATE_INCOMPLETE;
     bool mac_changed = !was_incomplete && memcmp(e->mac, mac, ETH_ADDR_LEN) != 0;
     enum arp_state to;
@@ -274,6 +289,19 @@ void arp_cache_update(struct arp *arp, struct arp_entry *e, const uint8_t mac[ET
                 arp->stats.tx_errors++;
         }
     }
+#else
+    /* TODO(lab 2): arp_cache_update() — labs/lab2-datalink/README.md,
+     * "Part C". The merge: take the new MAC; a reply makes the entry
+     * REACHABLE, a request makes it STALE unless it was REACHABLE with the
+     * same MAC (arp_entry_set_state). If the entry was INCOMPLETE, send the
+     * packets that waited for it (eth_output) and count `resolved`. */
+    (void)arp;
+    (void)e;
+    (void)mac;
+    (void)is_reply;
+    (void)now;
+    (void)arp_entry_set_state;
+#endif
 }
 
 void arp_cache_enqueue(struct arp *arp, struct arp_entry *e, struct pkb *p, usec_t now)
