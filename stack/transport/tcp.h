@@ -18,10 +18,17 @@
  *   tcp.c          the instance, the connection table (hash by 4-tuple), bind
  *   tcp_user.c     the user calls
  *   tcp_input.c    SEGMENT ARRIVES, in RFC 9293 §3.10.7's order of checks
+ *   tcp_recv.c     ... its seventh and eighth checks: segment text, FIN
+ *   tcp_reass.c    out-of-order segments held until the gap fills
  *   tcp_listen.c   LISTEN: SYN handling, the two backlog queues, accept
  *   tcp_timewait.c TIME-WAIT: the 2MSL timer, FINs and SYNs that hit it
- *   tcp_output.c   building and sending segments; RST and ACK replies
- *   tcp_timer.c    retransmission (SYN, SYN+ACK, FIN, data), connect timeout
+ *   tcp_output.c   building and sending segments; Nagle; RST and ACK replies
+ *   tcp_timer.c    retransmission, connect timeout, persist, delayed ACK
+ *   tcp_rtt.c      RTT estimation and the RTO (RFC 6298)
+ *   tcp_cong.c     congestion control shared part (RFC 5681, RFC 6582);
+ *   tcp_reno.c     ... Reno's rules behind struct tcp_cong_ops (tcp_cong.h)
+ *   tcp_keepalive.c keep-alive probes (RFC 1122 §4.2.3.6)
+ *   tcp_icmp.c     ICMP errors about our segments
  *   tcp_isn.c      initial sequence numbers (RFC 6528)
  *   tcp_buf.c      the byte rings behind the send and receive buffers
  *   tcp_print.c    the `ss -tan`-like listing and the counters

@@ -89,7 +89,7 @@ void tcp_tcb_init_send(struct tcb *tcb, uint32_t iss, usec_t now);
 uint32_t tcp_isn(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
                  uint16_t rport, usec_t now);
 
-/* ---- tcp_input.c ---- */
+/* ---- tcp_input.c, tcp_icmp.c ---- */
 void tcp_input(void *ctx, struct pkb *p, const struct ip4_rx_info *info, usec_t now);
 void tcp_icmp_error(void *ctx, uint8_t type, uint8_t code, const uint8_t *quoted,
                     size_t quoted_len, usec_t now);
@@ -98,6 +98,17 @@ void tcp_icmp_error(void *ctx, uint8_t type, uint8_t code, const uint8_t *quoted
 void tcp_input_synchronized(struct tcb *tcb, struct tcp_seg *seg, usec_t now);
 /* Process the peer's options on a SYN: MSS, and later window scale. */
 void tcp_input_syn_options(struct tcb *tcb, const struct tcp_seg *seg);
+
+/* ---- tcp_recv.c ---- */
+enum tcp_text_result {
+    TEXT_IN_ORDER,       /* processed; its FIN (if any) may be processed next */
+    TEXT_OUT_OF_ORDER,   /* held or dropped; an ACK at once tells the peer what we expect */
+    TEXT_CLOSED,         /* the connection was reset: the tcb is gone */
+};
+/* Seventh check: the segment's text. *fin: its FIN is next in sequence. */
+enum tcp_text_result tcp_recv_text(struct tcb *tcb, struct tcp_seg *seg, bool *fin, usec_t now);
+/* Eighth check: the FIN. False when the segment is done with (TIME-WAIT). */
+bool tcp_recv_fin(struct tcb *tcb, usec_t now);
 
 /* ---- tcp_listen.c ---- */
 /* SEGMENT ARRIVES in LISTEN (RFC 9293 §3.10.7.2). iss_hint != 0 is the ISS
