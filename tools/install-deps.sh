@@ -9,6 +9,8 @@
 #   demo    build + what `./tunlab demo` runs: ip, ping, curl, nc, tcpdump, tshark
 #   test    everything `./tunlab test` may use (the default): also dnsmasq and
 #           ab (apache2-utils) for the HTTP interop tests
+#   bench   demo + what `./tunlab bench` runs: wrk and ab (HTTP load),
+#           valgrind (callgrind profile), python3 (the summary), taskset
 #
 # --check  only report what is missing; exit 1 if anything is.
 set -euo pipefail
@@ -16,6 +18,7 @@ set -euo pipefail
 readonly BUILD_PKGS=(bazel-bootstrap libgtest-dev g++)
 readonly NET_PKGS=(iproute2 iputils-ping netcat-openbsd curl tcpdump tshark procps)
 readonly TEST_PKGS=(python3-scapy dnsutils unifdef dnsmasq-base apache2-utils)
+readonly BENCH_PKGS=(wrk apache2-utils valgrind python3 util-linux)
 
 usage() {
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -26,8 +29,10 @@ packages_for() {
     case "$1" in
         build) printf '%s\n' "${BUILD_PKGS[@]}" ;;
         demo)  printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" ;;
-        test|all) printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" "${TEST_PKGS[@]}" ;;
-        *) echo "install-deps: unknown group '$1' (build, demo, test)" >&2; exit 2 ;;
+        test) printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" "${TEST_PKGS[@]}" ;;
+        bench) printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" "${BENCH_PKGS[@]}" ;;
+        all) printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" "${TEST_PKGS[@]}" "${BENCH_PKGS[@]}" ;;
+        *) echo "install-deps: unknown group '$1' (build, demo, test, bench)" >&2; exit 2 ;;
     esac
 }
 

@@ -2,7 +2,17 @@
 # tools/bench/bench.sh — the benchmark suite of issue 12 (`./tunlab bench` runs it).
 #
 #   tools/bench/bench.sh [--runs N] [--seconds S] [--quick] [--only LIST] [--out FILE]
-#                        [--no-build] [--bin DIR]
+#                        [--wait-quiet MINUTES] [--profile] [--no-build] [--bin DIR]
+#
+#   --runs N        measure every figure N times (default 5)
+#   --seconds S     length of each bulk, ping and HTTP measurement (default 5)
+#   --quick         one short run of everything, to check the harness
+#   --only LIST     comma-separated sections: limits,bulk,ping,http,inmem,memory
+#   --out FILE      where the JSON goes (default: in the work directory)
+#   --wait-quiet M  first wait (up to M minutes) for a quiet machine: load
+#                   average below 0.5 and no bazel/cc1 process running
+#   --profile       also run inmem_bench under callgrind and print where the
+#                   instructions per segment go
 #
 # Measures the stack against the machine's own limits, every figure several
 # times (--runs, default 5), and prints one table with the median, the spread
@@ -37,6 +47,8 @@ ONLY="limits,bulk,ping,http,inmem,memory"
 OUT=""
 BUILD=1
 BIN=""
+WAIT_QUIET=0
+PROFILE=0
 CONNS=10000
 INMEM_BYTES=1G
 NS_PREFIX="tlb$$"
@@ -365,6 +377,56 @@ memory_bench() {
     ns_del "$ns"
 }
 
+# profile_inmem: callgrind on a small in-memory transfer: the instructions
+# one data segment costs, by function (the stack's cost without system calls).
+profile_inmem() {
+    command -v valgrind >/dev/null || { note "valgrind is not installed: no profile"; return 0; }
+    local out="$WORK/callgrind.out" line segs total
+    say "profiling inmem_bench --bytes 32M under callgrind"
+    line=$(timeout 300 valgrind --tool=callgrind --callgrind-out-file="$out" \
+        "$BIN/inmem_bench" --bytes 32M 2>/dev/null || true)
+    segs=$(field "$line" data_segs)
+    total=$(callgrind_annotate "$out" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
+    [[ -n $segs && -n $total && $segs -gt 0 ]] || { note "callgrind profile failed"; return 0; }
+    echo
+    echo "callgrind: inmem_bench --bytes 32M: $total instructions, $segs data segments," \
+        "$((total / segs)) instructions per data segment (both stacks, ACKs included)"
+    echo "  instr/seg  share  function"
+    callgrind_annotate "$out" 2>/dev/null | awk -v segs="$segs" -v total="$total" '
+        /^-+$/ { dashes++; next }
+        /PROGRAM TOTALS/ { next }
+        dashes >= 4 && NF >= 2 && $1 ~ /^[0-9,]+$/ && n < 20 {
+            ir = $1; gsub(",", "", ir)
+            fn = $NF == "" ? $2 : $0
+            sub(/^ *[0-9,]+ +\([ 0-9.]+%\) +/, "", fn)
+            sub(/ \[.*\]$/, "", fn)
+            sub(/^.*:/, "", fn)
+            printf "  %9.0f  %4.1f%%  %s\n", ir / segs, 100 * ir / total, fn
+            n++
+        }'
+    say "callgrind output: $out (callgrind_annotate $out)"
+}
+
+# wait_quiet MINUTES: wait for load average < 0.5 and no bazel or cc1 process.
+wait_quiet() {
+    local limit=$(( $1 * 60 )) waited=0 load busy
+    while :; do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        busy=$(pgrep -c -x 'bazel|java|cc1|cc1plus' 2>/dev/null || true)
+        if awk -v l="$load" 'BEGIN { exit !(l < 0.5) }' && [[ ${busy:-0} -eq 0 ]]; then
+            say "machine is quiet (load $load)"
+            return 0
+        fi
+        if [[ $waited -ge $limit ]]; then
+            note "measured on a busy machine: load average $load, $busy compiler/bazel processes, after waiting $(( waited / 60 )) min"
+            return 0
+        fi
+        say "waiting for a quiet machine: load $load, ${busy:-0} bazel/compiler processes (waited ${waited}s)"
+        sleep 30
+        waited=$((waited + 30))
+    done
+}
+
 # ------------------------------------------------------------------- main --
 
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
@@ -384,6 +446,8 @@ main() {
             --quick) RUNS=1 SECONDS_PER=2 CONNS=2000 INMEM_BYTES=256M ;;
             --only) ONLY=$2; shift ;;
             --out) OUT=$2; shift ;;
+            --wait-quiet) WAIT_QUIET=$2; shift ;;
+            --profile) PROFILE=1 ;;
             --no-build) BUILD=0 ;;
             --bin) BIN=$2 BUILD=0; shift ;;
             -h|--help) usage; exit 0 ;;
@@ -391,7 +455,8 @@ main() {
         esac
         shift
     done
-    [[ $RUNS =~ ^[1-9][0-9]*$ && $SECONDS_PER =~ ^[1-9][0-9]*$ ]] || die "--runs and --seconds need positive whole numbers"
+    [[ $RUNS =~ ^[1-9][0-9]*$ && $SECONDS_PER =~ ^[1-9][0-9]*$ && $WAIT_QUIET =~ ^[0-9]+$ ]] ||
+        die "--runs, --seconds and --wait-quiet need whole numbers"
     [[ $EUID -eq 0 ]] || die "needs root (TUN devices and network namespaces)"
     [[ -n $OUT ]] || OUT="$WORK/bench.json"
     if [[ $BUILD -eq 1 ]]; then
@@ -402,6 +467,7 @@ main() {
     [[ -x $BIN/bench_stackd ]] || die "no benchmark programs in $BIN"
     : >"$RESULTS"
     : >"$NOTES"
+    [[ $WAIT_QUIET -eq 0 ]] || wait_quiet "$WAIT_QUIET"
     machine_info >"$WORK/machine.txt"
     say "$(tr '\n' ' ' <"$WORK/machine.txt")"
     say "runs=$RUNS seconds=$SECONDS_PER; work files in $WORK"
@@ -430,6 +496,7 @@ main() {
 
     python3 "$BENCH_DIR/summarize.py" --results "$RESULTS" --machine "$WORK/machine.txt" \
         --notes "$NOTES" --runs "$RUNS" --seconds "$SECONDS_PER" --json "$OUT"
+    [[ $PROFILE -eq 0 ]] || profile_inmem
     [[ ! -s $WORK/diag.txt ]] || say "per-run details: $WORK/diag.txt"
     say "JSON written to $OUT"
 }
