@@ -48,6 +48,8 @@ bool subject_ports(const char* subject, uint16_t* stack_port, uint16_t* peer_por
 void Runner::on_trace_event(void* ctx, const struct trace_event* ev)
 {
     Runner* r = static_cast<Runner*>(ctx);
+    if (r->opts_.events && r->opts_.events->size() < kMaxTraceEntries)
+        r->opts_.events->push_back(*ev);
     if (r->trace_entries_.size() >= kMaxTraceEntries) {
         r->trace_dropped_++;
         return;

@@ -12,7 +12,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "stack/core/trace.h"
 #include "tests/script/script_ast.h"
 
 namespace tscript {
@@ -20,6 +22,10 @@ namespace tscript {
 struct RunOptions {
     bool seed_given = false;   // overrides the script's %seed
     uint64_t seed = 0;
+    // When set, every event the stack records (packets in and out, states,
+    // variables, notes) is appended here as it happens, so that a tool can
+    // save the run as a trace file and draw it (tools/slides/script_trace).
+    std::vector<trace_event>* events = nullptr;
 };
 
 struct RunResult {
