@@ -61,9 +61,10 @@ def load_results(path):
             if len(parts) != 3:
                 continue
             try:
-                values.setdefault(parts[0], []).append(float(parts[2]))
+                value = float(parts[2])
             except ValueError:
-                continue
+                continue   # a measurement that printed no number
+            values.setdefault(parts[0], []).append(value)
     return values
 
 
