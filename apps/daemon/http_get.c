@@ -150,12 +150,18 @@ static bool drain(struct daemon *d, struct http_client *cl, struct get_box *b, F
     return done;
 }
 
-static void summary(struct http_client *cl, const char *const *urls, size_t count, FILE *out,
-                    bool always)
+static void summary(struct http_client *cl, uint32_t dns, const char *const *urls, size_t count,
+                    FILE *out, bool always)
 {
+    char dns_text[16];
+    ip4_format_addr(dns, dns_text, sizeof(dns_text));
     for (size_t i = 0; i < count; i++) {
         const struct http_fetch_result *r = http_client_result(cl, i);
-        if (r->error != 0)
+        if (r->resolve_failed)
+            fprintf(out, "tunlab get: %s: cannot resolve the name with the DNS server at %s: %s\n",
+                    urls[i], dns_text,
+                    r->error == -EHOSTUNREACH ? "no such name" : strerror(-r->error));
+        else if (r->error != 0)
             fprintf(out, "tunlab get: %s: %s\n", urls[i], strerror(-r->error));
         else if (always)
             fprintf(out, "%s: HTTP %d, %llu bytes, connection #%u\n", urls[i], r->status,
@@ -209,7 +215,7 @@ int http_get_run(struct daemon *d, const struct http_get_options *opt, const cha
     for (size_t i = 0; i < count; i++)
         if (http_client_result(cl, i)->error != 0 && rc == 0)
             rc = http_client_result(cl, i)->error;
-    summary(cl, urls, count, out, opt->verbose || opt->output_path != NULL);
+    summary(cl, cc.dns_server, urls, count, out, opt->verbose || opt->output_path != NULL);
     http_client_free(cl, loop_clock_now());
     tl_stack_unlock(daemon_tl(d));
     daemon_wake(d);

@@ -376,6 +376,7 @@ static void on_resolved(void *ctx, const char *name, const struct dns_result *re
         note(cl, "could not resolve %s: %s", name,
              res->error < 0 ? socket_strerror(res->error) : "no address (NXDOMAIN or no A record)");
         cl->results[cl->current].error = err;
+        cl->results[cl->current].resolve_failed = true;
         finish(cl, err, now);
         return;
     }

@@ -63,6 +63,7 @@ struct http_fetch_result {
     int status;            /* the response's status code */
     uint64_t body_bytes;   /* body bytes delivered to on_body */
     unsigned connection;   /* 1 for the first connection, 2 for the second, ... */
+    bool resolve_failed;   /* the error came from DNS (error: why), not from HTTP */
 };
 
 struct http_client_ops {

@@ -182,6 +182,7 @@ TEST(HttpClient, Errors) {
   RunUntilDone(w, a);
   ASSERT_TRUE(a.done);
   EXPECT_EQ(http_client_result(cl, 0)->error, -EHOSTUNREACH) << Notes(a);
+  EXPECT_TRUE(http_client_result(cl, 0)->resolve_failed);
   http_client_free(cl, w.now());
 
   // Nobody listens on port 80: the RST says so.
