@@ -11,6 +11,7 @@ static const struct scenario *const tables[] = {
     tcp_connection_scenarios,
     tcp_data_scenarios,
     lower_layer_scenarios,
+    session_scenarios,
     app_scenarios,
 };
 

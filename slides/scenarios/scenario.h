@@ -31,6 +31,7 @@ struct scenario {
 extern const struct scenario tcp_connection_scenarios[];
 extern const struct scenario tcp_data_scenarios[];
 extern const struct scenario lower_layer_scenarios[];
+extern const struct scenario session_scenarios[];
 extern const struct scenario app_scenarios[];
 
 /* ---- helpers (scenario.c) ---- */

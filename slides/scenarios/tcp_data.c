@@ -105,13 +105,12 @@ done:
  * until the queue overflows; the router drops (first), the sender sees
  * duplicate ACKs and halves (after). Drawn as a cwnd plot and a
  * time-sequence plot. */
-static int bottleneck(const char *out)
+static int bottleneck_run(const char *out, size_t bytes)
 {
     struct shim_pair *p = shim_pair_new(1, NETDEV_LINK_IP);
     int lfd, cfd, afd, rc = -1;
     struct sim_impairments fwd = {.delay = MSEC(10), .rate_bps = 10000000, .queue_limit = 16};
     struct sim_impairments back = {.delay = MSEC(10)};
-    const size_t bytes = 1500000;
     size_t sent = 0, got = 0;
     if (p == NULL)
         return scenario_fail("shim_pair_new");
@@ -141,6 +140,11 @@ done:
     shim_pair_free(p);
     return rc;
 }
+
+/* 1.5 MB: three rounds of the sawtooth; 250 kB: slow start and the first
+ * loss, close up. */
+static int bottleneck(const char *out) { return bottleneck_run(out, 1500000); }
+static int slow_start(const char *out) { return bottleneck_run(out, 250000); }
 
 /* TCP 粘包、拆包: ten 20-byte writes in 1 ms; Nagle's algorithm sends the
  * first at once and holds the rest until it is acknowledged, so they leave
@@ -189,6 +193,7 @@ const struct scenario tcp_data_scenarios[] = {
     {"tcp_zero_window", "receive buffer full: zero window, persist probes, reopening", zero_window},
     {"tcp_fast_retransmit", "one segment lost: duplicate ACKs, fast retransmit", fast_retransmit},
     {"tcp_bottleneck", "bulk transfer through a 10 Mbit/s router with a 16-packet queue", bottleneck},
+    {"tcp_slow_start", "the same router, 250 kB: slow start and the first losses", slow_start},
     {"tcp_nagle", "small writes glued by Nagle, a large write split by the MSS", nagle_sticking},
     {NULL, NULL, NULL},
 };
