@@ -28,6 +28,7 @@ static bool is_multicast(uint32_t addr) { return (addr >> 28) == 0xE; }
 struct udp_pcb *udp_demux(struct udp *udp, uint32_t src_ip, uint16_t src_port, uint32_t dst_ip,
                           uint16_t dst_port)
 {
+#ifdef LAB4_SOLUTION
     struct udp_pcb *best = NULL;
     int best_score = -1;
 
@@ -51,6 +52,19 @@ struct udp_pcb *udp_demux(struct udp *udp, uint32_t src_ip, uint16_t src_port, u
         }
     }
     return best;
+#else
+    /* TODO(lab 4): udp_demux() — labs/lab4-udp/README.md, "Part A".
+     * Walk udp->pcbs. A pcb must have local_port == dst_port; if it is
+     * bound to an address, that address must be dst_ip (score +1); if it is
+     * connected (remote_port != 0), the datagram must come from its remote
+     * address and port (score +2). Return the best-scoring pcb, or NULL. */
+    (void)udp;
+    (void)src_ip;
+    (void)src_port;
+    (void)dst_ip;
+    (void)dst_port;
+    return NULL;   /* no socket ever receives anything */
+#endif
 }
 
 /* No pcb on the port: RFC 1122 §4.1.3.1, "If a datagram arrives addressed
@@ -60,6 +74,7 @@ struct udp_pcb *udp_demux(struct udp *udp, uint32_t src_ip, uint16_t src_port, u
 static void udp_no_port(struct udp *udp, struct pkb *p, const struct ip4_rx_info *info,
                         const struct udp_hdr *h, usec_t now)
 {
+#ifdef LAB4_SOLUTION
     char src[16], dst[16];
 
     udp->stats.no_ports++;
@@ -75,6 +90,19 @@ static void udp_no_port(struct udp *udp, struct pkb *p, const struct ip4_rx_info
                dst, h->dst_port, src, h->src_port);
     if (udp->icmp != NULL)
         icmp_send_error(udp->icmp, p, ICMP_DEST_UNREACH, ICMP_UNREACH_PORT, now);
+#else
+    /* TODO(lab 4): udp_no_port() — labs/lab4-udp/README.md, "Part A".
+     * Count no_ports. A datagram sent to a broadcast or multicast address
+     * (is_multicast) is dropped silently (count no_ports_bcast); for any
+     * other, send ICMP Destination Unreachable, code Port Unreachable
+     * (icmp_send_error, when udp->icmp is set). The caller frees p. */
+    (void)p;
+    (void)info;
+    (void)h;
+    (void)now;
+    (void)is_multicast;
+    udp->stats.no_ports++;   /* silent: never an ICMP error */
+#endif
 }
 
 /* ip4_input_fn: p's data is the UDP header, its length the IP payload's. */
