@@ -24,6 +24,7 @@ void rudp_rtt_init(struct rudp_rtt *r, usec_t rto_initial, usec_t rto_min, usec_
 
 void rudp_rtt_sample(struct rudp_rtt *r, usec_t rtt)
 {
+#ifdef LAB4_SOLUTION
     usec_t k_rttvar;
 
     if (!r->have_sample) {
@@ -41,9 +42,25 @@ void rudp_rtt_sample(struct rudp_rtt *r, usec_t rtt)
     k_rttvar = 4 * r->rttvar;
     r->rto = clamp(r, r->srtt + (k_rttvar > RUDP_CLOCK_GRANULARITY ? k_rttvar
                                                                    : RUDP_CLOCK_GRANULARITY));
+#else
+    /* TODO(lab 4): rudp_rtt_sample() — labs/lab4-udp/README.md, "Part B".
+     * RFC 6298 §2.2-2.3: the first sample sets SRTT = R, RTTVAR = R/2;
+     * later ones RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| (with the old SRTT),
+     * then SRTT = 7/8 SRTT + 1/8 R. Then RTO = SRTT + max(G, 4 RTTVAR)
+     * (G = RUDP_CLOCK_GRANULARITY), clamped to [rto_min, rto_max]. */
+    (void)r;
+    (void)rtt;   /* ignores the measurement: RTO stays where it was */
+#endif
 }
 
 void rudp_rtt_backoff(struct rudp_rtt *r)
 {
+#ifdef LAB4_SOLUTION
     r->rto = r->rto >= r->rto_max / 2 ? r->rto_max : 2 * r->rto;
+#else
+    /* TODO(lab 4): rudp_rtt_backoff() — labs/lab4-udp/README.md, "Part B".
+     * RFC 6298 §5.5: the timer expired, so double RTO, but never beyond
+     * rto_max (and without overflowing). */
+    (void)r;   /* never backs off */
+#endif
 }
