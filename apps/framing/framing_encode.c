@@ -76,6 +76,7 @@ ssize_t framing_encode(const struct framing_config *cfg, const void *msg, size_t
     need = framing_encoded_size(cfg, len);
     if (need > cap)
         return -ENOSPC;
+#ifdef LAB8_SOLUTION
     switch (cfg->kind) {
     case FRAMING_LENGTH_PREFIX:
         be32_write(out, (uint32_t)len);
@@ -93,5 +94,15 @@ ssize_t framing_encode(const struct framing_config *cfg, const void *msg, size_t
         out[len] = cfg->delimiter;
         break;
     }
+#else
+    /* TODO(lab 8): framing_encode() — labs/lab8-framing/README.md,
+     * "Part A". Write the frame into out (`need` bytes): LENGTH_PREFIX, the
+     * length as 4 big-endian bytes then the payload; FIXED, the payload
+     * padded with zero bytes to fixed_len; DELIMITER, the payload then the
+     * delimiter byte. */
+    (void)msg;
+    (void)out;
+    return -ENOSYS;   /* frames nothing */
+#endif
     return (ssize_t)need;
 }
