@@ -11,6 +11,9 @@
 #           ab (apache2-utils) for the HTTP interop tests
 #   bench   demo + what `./tunlab bench` runs: wrk and ab (HTTP load),
 #           valgrind (callgrind profile), python3 (the summary), taskset
+#   slides  build + what `./tunlab slides` needs: Node.js and npm (Marp CLI
+#           comes from npm), a CJK font for the decks' Chinese terms in PDFs
+#           (Chromium, for PDFs and screenshots, is optional and not installed)
 #
 # --check  only report what is missing; exit 1 if anything is.
 set -euo pipefail
@@ -19,6 +22,7 @@ readonly BUILD_PKGS=(bazel-bootstrap libgtest-dev g++)
 readonly NET_PKGS=(iproute2 iputils-ping netcat-openbsd curl tcpdump tshark procps)
 readonly TEST_PKGS=(python3-scapy dnsutils unifdef dnsmasq-base apache2-utils)
 readonly BENCH_PKGS=(wrk apache2-utils valgrind python3 util-linux)
+readonly SLIDES_PKGS=(nodejs fonts-wqy-microhei)
 
 usage() {
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -31,8 +35,14 @@ packages_for() {
         demo)  printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" ;;
         test) printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" "${TEST_PKGS[@]}" ;;
         bench) printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" "${BENCH_PKGS[@]}" ;;
+        slides)
+            printf '%s\n' "${BUILD_PKGS[@]}" "${SLIDES_PKGS[@]}"
+            # Debian's npm is a package of its own; a Node.js that brings npm
+            # along (NodeSource's) conflicts with it, so ask only when missing.
+            command -v npm >/dev/null || echo npm
+            ;;
         all) printf '%s\n' "${BUILD_PKGS[@]}" "${NET_PKGS[@]}" "${TEST_PKGS[@]}" "${BENCH_PKGS[@]}" ;;
-        *) echo "install-deps: unknown group '$1' (build, demo, test, bench)" >&2; exit 2 ;;
+        *) echo "install-deps: unknown group '$1' (build, demo, test, bench, slides)" >&2; exit 2 ;;
     esac
 }
 
