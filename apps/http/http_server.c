@@ -272,11 +272,14 @@ static void conn_timeout(struct timer *t, void *arg, usec_t now)
     conn_close(c, now);
 }
 
+/* A connection for fd, or NULL (fd is closed then, either way). */
 static struct http_conn *conn_new(struct http_server *srv, int fd, usec_t now)
 {
     struct http_conn *c = calloc(1, sizeof(*c));
-    if (c == NULL)
+    if (c == NULL) {
+        socket_close(srv->st, fd, now);
         return NULL;
+    }
     c->srv = srv;
     c->fd = fd;
     c->file_fd = -1;
@@ -313,7 +316,6 @@ static void listener_serve(void *ctx, int fd, usec_t now)
         c = conn_new(srv, cfd, now);
         if (c == NULL) {
             srv->stats.refused++;
-            socket_close(srv->st, cfd, now);
             continue;
         }
         if (srv->count > srv->cfg.max_conns) {
