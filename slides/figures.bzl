@@ -77,8 +77,9 @@ def script_log(name, script):
         srcs = [script],
         outs = [out],
         tools = [_TCP_SCRIPT],
-        # Keep the lines of the trace, without the engine's own notes.
-        cmd = "$(location %s) --trace $(location %s) | grep -v ' // ' | grep -v '^trace (' > $@" % (
+        # The trace's lines without the engine's notes (RTT samples, ...),
+        # and %state lines without their comment.
+        cmd = "$(location %s) --trace $(location %s) | grep -v '^[0-9.]* //' | grep -v '^trace (' | sed 's#  // .*##' > $@" % (
             _TCP_SCRIPT,
             script,
         ),
@@ -86,12 +87,22 @@ def script_log(name, script):
     return (out, script, "script-log")
 
 def figure_set(name, figures):
-    """A filegroup of every figure, and NAME.manifest: one line per figure,
+    """A filegroup of every figure (NAME), one of the traces they were drawn
+    from (NAME_traces), and NAME.manifest: one line per figure,
     "OUTPUT SOURCE KIND", for the deck tests."""
     native.filegroup(
         name = name,
         testonly = True,
         srcs = [":fig_" + f[0].split("/")[1].rsplit(".", 1)[0] for f in figures],
+    )
+    traces = {}
+    for f in figures:
+        if f[1].startswith("traces/"):
+            traces[":trace_" + f[1][len("traces/"):-len(".trace")]] = True
+    native.filegroup(
+        name = name + "_traces",
+        testonly = True,
+        srcs = sorted(traces.keys()),
     )
     native.genrule(
         name = name + "_manifest",
