@@ -190,13 +190,21 @@ struct tcp_conn_info {
     usec_t timer_left;       /* until it fires */
     unsigned retries;        /* retransmissions of the current segment */
     bool orphan;             /* the user has closed (or never accepted) it */
+    /* What `ss -i` adds, for synchronized connections (has_detail): */
+    bool has_detail;
+    usec_t rto, srtt;        /* srtt 0 until the first RTT sample */
+    uint32_t mss, cwnd, ssthresh;   /* bytes; ssthresh UINT32_MAX: not set yet */
+    uint32_t snd_wnd, rcv_wnd;      /* the peer's window and ours, bytes */
 };
 typedef void (*tcp_conn_fn)(void *ctx, const struct tcp_conn_info *info);
 /* Every connection, listeners first, then by local port. */
 void tcp_foreach_conn(struct tcp *tcp, tcp_conn_fn fn, void *ctx, usec_t now);
 /* Print them like `ss -tano`:
  *   State      Recv-Q Send-Q  Local Address:Port   Peer Address:Port  Timer
- *   TIME-WAIT  0      0       10.0.0.1:49152       10.0.0.2:7         timer:(timewait,59.5s,0) */
+ *   TIME-WAIT  0      0       10.0.0.1:49152       10.0.0.2:7         timer:(timewait,59.5s,0)
+ * and, for synchronized connections, a second line like `ss -i`'s:
+ *            rto:200 rtt:2.1 mss:1460 cwnd:14600 ssthresh:- snd_wnd:65535 rcv_wnd:65535
+ * (rto and rtt in ms, the others in bytes). */
 void tcp_print_conns(struct tcp *tcp, FILE *out, usec_t now);
 
 /* ---- The user calls (RFC 9293 §3.10) -------------------------------- */

@@ -13,6 +13,24 @@
 
 #include "stack/net/ip4.h"
 
+/* The `ss -i` part: only a synchronized connection has windows and an RTT. */
+static void fill_detail(const struct tcb *tcb, struct tcp_conn_info *info)
+{
+    struct tcp_info ti;
+    info->has_detail = tcb->state != TCP_LISTEN && tcb->state != TCP_SYN_SENT &&
+                       tcb->state != TCP_CLOSED;
+    if (!info->has_detail)
+        return;
+    tcp_get_info(tcb, &ti);
+    info->rto = ti.rto;
+    info->srtt = ti.has_rtt ? ti.srtt : 0;
+    info->mss = ti.snd_mss;
+    info->cwnd = ti.cwnd;
+    info->ssthresh = ti.ssthresh;
+    info->snd_wnd = ti.snd_wnd;
+    info->rcv_wnd = ti.rcv_wnd;
+}
+
 static void fill_info(const struct tcb *tcb, struct tcp_conn_info *info, usec_t now)
 {
     const struct timer *t = NULL;
@@ -48,6 +66,7 @@ static void fill_info(const struct tcb *tcb, struct tcp_conn_info *info, usec_t 
         info->retries = tcb->keepalive_probes_out;
     }
     info->timer_left = t && t->deadline > now ? t->deadline - now : 0;
+    fill_detail(tcb, info);
 }
 
 /* Listeners first, then by local port, then remote port (like ss). */
@@ -112,6 +131,14 @@ static void print_one(void *ctx, const struct tcp_conn_info *c)
                  (double)c->timer_left / USEC_PER_SEC, c->retries);
     fprintf(out, "%-11s %-6zu %-6zu %-21s %-21s %s\n", tcp_state_ss_name(c->state), c->recv_q,
             c->send_q, local, peer, timer);
+    if (!c->has_detail)
+        return;
+    char ssthresh[16] = "-";
+    if (c->ssthresh != UINT32_MAX)
+        snprintf(ssthresh, sizeof ssthresh, "%u", (unsigned)c->ssthresh);
+    fprintf(out, "            rto:%.0f rtt:%.1f mss:%u cwnd:%u ssthresh:%s snd_wnd:%u rcv_wnd:%u\n",
+            (double)c->rto / USEC_PER_MSEC, (double)c->srtt / USEC_PER_MSEC, (unsigned)c->mss,
+            (unsigned)c->cwnd, ssthresh, (unsigned)c->snd_wnd, (unsigned)c->rcv_wnd);
 }
 
 void tcp_print_conns(struct tcp *tcp, FILE *out, usec_t now)
