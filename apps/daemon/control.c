@@ -21,7 +21,6 @@
 #include "stack/net/ip4.h"
 
 /* One command line; a `get` with a few URLs needs more than a report. */
-#define CONTROL_LINE_MAX 2048
 
 struct control {
     struct daemon *d;

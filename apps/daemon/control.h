@@ -23,6 +23,9 @@
 extern "C" {
 #endif
 
+/* The longest command line, newline included (a `get` with several URLs). */
+#define CONTROL_LINE_MAX 2048
+
 struct daemon;
 struct control;
 

@@ -19,7 +19,7 @@ int main(int argc, char **argv)
                         "[COUNT [SIZE]]\n");
         return 2;
     }
-    char command[256] = "";
+    char command[CONTROL_LINE_MAX - 1] = "";
     for (int i = 2; i < argc; i++) {
         if (strlen(command) + strlen(argv[i]) + 2 > sizeof(command)) {
             fprintf(stderr, "tunlabctl: command too long\n");
