@@ -66,6 +66,9 @@ static int close_run(const char *out, int full_close)
         scenario_note(p, "client", "shutdown(SHUT_WR)");
         socket_shutdown(p->client, cfd, SOCK_SHUT_WR, shim_now(p));
     }
+    /* The server's application reacts as the server's ACK leaves: 1 ms
+     * (the FIN's way), then 1 ms for its ACK — no idle time, so that the
+     * figure stays compact. */
     shim_run_for(p, MSEC(2));
     n = socket_recv(p->server, afd, buf, sizeof buf, shim_now(p));
     if (n != 0) {
@@ -73,7 +76,6 @@ static int close_run(const char *out, int full_close)
         goto done;
     }
     scenario_note(p, "server", "recv() = 0: the client is done");
-    shim_run_for(p, MSEC(3));
     memset(buf, 'z', sizeof buf);
     scenario_note(p, "server", "send(100): its last data");
     if (socket_send(p->server, afd, buf, 100, shim_now(p)) != 100) {
@@ -85,7 +87,6 @@ static int close_run(const char *out, int full_close)
         n = socket_recv(p->client, cfd, buf, sizeof buf, shim_now(p));
         scenario_note(p, "client", "recv() = %zd", n);
     }
-    shim_run_for(p, MSEC(3));
     scenario_note(p, "server", "close()");
     socket_close(p->server, afd, shim_now(p));
     shim_run_for(p, MSEC(2));
