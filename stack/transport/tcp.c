@@ -18,6 +18,7 @@
 #include "stack/core/log.h"
 #include "stack/net/ip4.h"
 #include "stack/net/ip4_route.h"
+#include "stack/transport/tcp_cong.h"
 
 void tcp_config_default(struct tcp_config *cfg)
 {
@@ -405,4 +406,6 @@ void tcp_tcb_init_send(struct tcb *tcb, uint32_t iss, usec_t now)
     tcb->wscale_ok = false;
     if (tcb->snd_mss == 0)
         tcb->snd_mss = TCP_DEFAULT_MSS;
+    /* Every path into a synchronized state starts here (tcp_cong.h). */
+    tcp_cong_reset(tcb);
 }

@@ -39,7 +39,7 @@ static void trace_window(struct tcb *tcb, usec_t now)
               tcb->ssthresh == UINT32_MAX ? -1 : (int64_t)tcb->ssthresh);
 }
 
-void tcp_cong_init(struct tcb *tcb, usec_t now)
+void tcp_cong_reset(struct tcb *tcb)
 {
     const struct tcp_config *cfg = &tcb->tcp->cfg;
 
@@ -53,6 +53,11 @@ void tcp_cong_init(struct tcb *tcb, usec_t now)
     tcb->in_recovery = false;
     tcb->recover = tcb->snd_una;
     tcb->bytes_acked = 0;
+}
+
+void tcp_cong_init(struct tcb *tcb, usec_t now)
+{
+    tcp_cong_reset(tcb);
     trace_window(tcb, now);
 }
 

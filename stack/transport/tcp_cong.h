@@ -43,6 +43,15 @@ const struct tcp_cong_ops *tcp_cong_find(const char *name);
 
 /* ---- the shared part (tcp_cong.c), called by input, output and timers ---- */
 
+/* Give a connection that is about to send its SYN or SYN+ACK an algorithm
+ * and an initial window, silently (no trace). Called from
+ * tcp_tcb_init_send, the one place every connection passes through on its
+ * way out of CLOSED/LISTEN, so that no synchronized state can be reached
+ * with tcb->cong NULL: not only SYN_RECV -> ESTABLISHED (which calls
+ * tcp_cong_init again with the negotiated MSS) but also a simultaneous
+ * open whose user closes in SYN_RECV (RFC 9293 §3.10.4: SYN-RECEIVED ->
+ * FIN-WAIT-1), whose SYN is then acknowledged in FIN-WAIT-1. */
+void tcp_cong_reset(struct tcb *tcb);
 /* The connection is established: the initial window (RFC 6928: 10 MSS, or
  * cfg.init_cwnd segments), ssthresh "arbitrarily high" (RFC 5681 §3.1). */
 void tcp_cong_init(struct tcb *tcb, usec_t now);
