@@ -30,6 +30,7 @@ static int length_prefix(const char *out)
         goto done;
     shim_run_for(p, MSEC(100));
     trace_clear(sim_world_trace(p->world));
+    scenario_note(p, "client", "3 x send(): 4+5, 4+300, 4+2000 bytes");
     for (size_t i = 0; i < 3; i++) {
         memset(msg, 'a' + (int)i, sizes[i]);
         ssize_t n = framing_encode(&cfg, msg, sizes[i], frame, sizeof frame);
@@ -37,8 +38,6 @@ static int length_prefix(const char *out)
             scenario_fail("framed send %zu failed", i);
             goto done;
         }
-        scenario_note(p, "client", "send(4 + %zu): message %zu", sizes[i], i + 1);
-        shim_run_for(p, 100);
     }
     shim_run_for(p, MSEC(50));
     ssize_t n;
