@@ -32,6 +32,7 @@ usec_t loop_clock_now(void)
 
 struct loop {
     struct netdev *devices[LOOP_MAX_DEVICES];
+    loop_flush_fn flush[LOOP_MAX_DEVICES];   /* NULL: the device writes at once */
     int device_count;
     const struct loop_ops *ops;
     void *ctx;
@@ -87,6 +88,17 @@ int loop_add_device(struct loop *l, struct netdev *dev)
         return -ENOSPC;
     l->devices[l->device_count++] = dev;
     return 0;
+}
+
+int loop_set_flush(struct loop *l, struct netdev *dev, loop_flush_fn flush)
+{
+    for (int i = 0; i < l->device_count; i++) {
+        if (l->devices[i] == dev) {
+            l->flush[i] = flush;
+            return 0;
+        }
+    }
+    return -ENOENT;
 }
 
 void loop_wake(struct loop *l)
@@ -149,8 +161,19 @@ static void loop_enter(struct loop *l)
         l->ops->enter(l->ctx);
 }
 
+/* The end of a stretch of work: let batching devices write what the stack
+ * sent, still inside enter/leave (the flush touches the device's queue). */
 static void loop_leave(struct loop *l)
 {
+    usec_t now = 0;
+
+    for (int i = 0; i < l->device_count; i++) {
+        if (l->flush[i]) {
+            if (now == 0)
+                now = loop_clock_now();
+            l->flush[i](l->devices[i], now);
+        }
+    }
     if (l->ops && l->ops->leave)
         l->ops->leave(l->ctx);
 }

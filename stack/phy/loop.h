@@ -11,6 +11,9 @@
  *   4. netdev_poll() each readable device, at most `budget` packets each,
  *      so a flood on one device cannot starve the timers or the others.
  * Steps 1 and 3-4 run between ops->enter and ops->leave; the sleep does not.
+ * At the end of each of those stretches of work, devices that batch their
+ * writes (tun_vnet.h) are flushed (loop_set_flush), so what the stack sent
+ * goes out before the loop sleeps.
  *
  * The test driver does the same with a virtual clock (simlink.h's
  * sim_world); `struct loop_ops` has the shape of `struct sim_node_ops` so a
@@ -72,6 +75,12 @@ struct loop_stats loop_stats(const struct loop *l);
 /* Watch a fd-backed device. Returns 0, -EINVAL for a device without a fd,
  * or -ENOSPC when LOOP_MAX_DEVICES are registered. */
 int loop_add_device(struct loop *l, struct netdev *dev);
+
+/* For a device that holds transmitted packets until told to write them
+ * (tun_vnet_flush): the loop calls flush(dev, now) after every stretch of
+ * work, before it sleeps. Returns 0, or -ENOENT if dev was not added. */
+typedef void (*loop_flush_fn)(struct netdev *dev, usec_t now);
+int loop_set_flush(struct loop *l, struct netdev *dev, loop_flush_fn flush);
 
 /* Run until loop_stop() or until the clock reaches `end` (USEC_NEVER: no
  * end). Returns 0, or a negative errno if polling or a device failed. */

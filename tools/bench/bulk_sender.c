@@ -87,8 +87,8 @@ static void duration_over(struct timer *t, void *arg, usec_t now)
     serve(arg, -1, now);
 }
 
-int bulk_sender_start(struct stack *st, const struct sock_addr *to, usec_t duration, usec_t now,
-                      struct bulk_sender **out)
+int bulk_sender_start(struct stack *st, const struct sock_addr *to, usec_t duration, int sndbuf,
+                      usec_t now, struct bulk_sender **out)
 {
     struct bulk_sender *s = calloc(1, sizeof *s);
     int rc;
@@ -102,6 +102,8 @@ int bulk_sender_start(struct stack *st, const struct sock_addr *to, usec_t durat
         rc = s->fd;
         goto free_sender;
     }
+    if (sndbuf > 0 && (rc = socket_setsockopt(st, s->fd, SOCK_OPT_SNDBUF, sndbuf, now)) < 0)
+        goto close_socket;
     rc = sock_watch_start(&s->watch, st, s->fd, serve, s);
     if (rc < 0)
         goto close_socket;

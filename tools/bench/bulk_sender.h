@@ -23,10 +23,11 @@ extern "C" {
 struct stack;
 struct bulk_sender;
 
-/* Start connecting to `to`; sending stops `duration` after now. Returns 0
- * and *out, or a negative errno. */
-int bulk_sender_start(struct stack *st, const struct sock_addr *to, usec_t duration, usec_t now,
-                      struct bulk_sender **out);
+/* Start connecting to `to`; sending stops `duration` after now. sndbuf > 0
+ * sets the socket's send buffer (SOCK_OPT_SNDBUF) first; 0 keeps TCP's
+ * default. Returns 0 and *out, or a negative errno. */
+int bulk_sender_start(struct stack *st, const struct sock_addr *to, usec_t duration, int sndbuf,
+                      usec_t now, struct bulk_sender **out);
 /* True once the peer has closed and the socket is closed (or failed). */
 bool bulk_sender_done(const struct bulk_sender *s);
 /* Bytes accepted by socket_send, and the error that ended it (0 if none). */

@@ -186,10 +186,12 @@ static int run_bulk(uint64_t bytes, uint32_t mtu, uint64_t seed)
     struct sim_link_stats l0 = sim_link_stats(p.link, 0), l1 = sim_link_stats(p.link, 1);
     uint64_t data_segs = cs->segs_out, acks = ss->segs_out, pkts = l0.delivered + l1.delivered;
     printf("inmem bulk bytes=%llu cpu_s=%.3f wall_s=%.3f gbps=%.3f data_segs=%llu acks=%llu "
-           "retrans=%llu ns_per_seg=%.0f ns_per_pkt=%.0f virtual_s=%.3f complete=%d\n",
+           "retrans=%llu fast_retrans=%llu dup_acks=%llu ns_per_seg=%.0f ns_per_pkt=%.0f "
+           "virtual_s=%.3f complete=%d\n",
            (unsigned long long)b.received, (double)cpu / 1e9, (double)wall / 1e9,
            bench_gbps(b.received, cpu), (unsigned long long)data_segs, (unsigned long long)acks,
-           (unsigned long long)cs->retrans_segs, data_segs ? (double)cpu / (double)data_segs : 0.0,
+           (unsigned long long)cs->retrans_segs, (unsigned long long)cs->fast_retransmits,
+           (unsigned long long)cs->dup_acks, data_segs ? (double)cpu / (double)data_segs : 0.0,
            pkts ? (double)cpu / (double)pkts : 0.0, (double)sim_world_now(p.world) / 1e6,
            b.eof && b.received == bytes);
     socket_close(p.client, b.sfd, sim_world_now(p.world));
