@@ -222,22 +222,27 @@ stack_start() {
     STACK_OWN_PID=$(field "$(grep "bench_stackd ready" "$log")" pid)
 }
 
+# bulk_to_stack RUN [--vnet]: kernel -> the stack's discard service.
 bulk_to_stack() {
-    local run=$1 ns line log="$WORK/stackd.log"
+    local run=$1 vnet=${2:-} ns line log="$WORK/stackd.log" name=bulk_kernel_to_stack_gbps
+    [[ -z $vnet ]] || name=bulk_kernel_to_stack_vnet_gbps
     ns_new ns stk
-    if stack_start "$ns" "$log" --seconds $((SECONDS_PER + 60)); then
+    if stack_start "$ns" "$log" $vnet --seconds $((SECONDS_PER + 60)); then
         line=$(timeout $((SECONDS_PER + 20)) ip netns exec "$ns" \
             "$BIN/tcp_bulk" send 10.0.0.2 9 "$SECONDS_PER" || true)
-        record bulk_kernel_to_stack_gbps "$run" "$(field "$line" gbps)"
-        [[ -n $line ]] && echo "run $run kernel->stack: $line" >>"$WORK/diag.txt"
+        record "$name" "$run" "$(field "$line" gbps)"
+        [[ -n $line ]] && echo "run $run $name: $line" >>"$WORK/diag.txt"
     fi
     stop "$STACK_PID"
-    grep "bench_stackd done" "$log" | sed "s/^/run $run kernel->stack: /" >>"$WORK/diag.txt" || true
+    grep "bench_stackd \(done\|vnet\)" "$log" | sed "s/^/run $run $name: /" >>"$WORK/diag.txt" || true
     ns_del "$ns"
 }
 
+# bulk_from_stack RUN [--vnet]: the stack's bulk sender -> a kernel sink.
 bulk_from_stack() {
-    local run=$1 ns line log="$WORK/stackd.log" sinklog="$WORK/sink.log"
+    local run=$1 vnet=${2:-} ns line log="$WORK/stackd.log" sinklog="$WORK/sink.log"
+    local name=bulk_stack_to_kernel_gbps
+    [[ -z $vnet ]] || name=bulk_stack_to_kernel_vnet_gbps
     ns_new ns stk
     # The sink listens on the kernel's side (10.0.0.1) before the device
     # exists; it binds to any address.
@@ -245,15 +250,15 @@ bulk_from_stack() {
         "$BIN/tcp_bulk" sink 5201 --timeout $((SECONDS_PER + 35))
     local sink=$PID
     if wait_line "$sinklog" "sink ready" &&
-        stack_start "$ns" "$log" --send-to 10.0.0.1:5201 --send-seconds "$SECONDS_PER" \
+        stack_start "$ns" "$log" $vnet --send-to 10.0.0.1:5201 --send-seconds "$SECONDS_PER" \
             --seconds $((SECONDS_PER + 30)); then
         wait "$sink" 2>/dev/null || true
         line=$(grep "tcp_bulk sink bytes" "$sinklog" || true)
-        record bulk_stack_to_kernel_gbps "$run" "$(field "$line" gbps)"
+        record "$name" "$run" "$(field "$line" gbps)"
     fi
     stop "$sink"
     stop "$STACK_PID"
-    grep "bench_stackd done" "$log" | sed "s/^/run $run stack->kernel: /" >>"$WORK/diag.txt" || true
+    grep "bench_stackd \(done\|vnet\)" "$log" | sed "s/^/run $run $name: /" >>"$WORK/diag.txt" || true
     ns_del "$ns"
 }
 
@@ -431,11 +436,17 @@ wait_quiet() {
 
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
+# machine_info: what the figures were measured on, and which code: the
+# commit, and the files under stack/ and apps/ that differed from it.
 machine_info() {
-    local model
+    local model commit dirty
     model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-    printf 'nproc=%s\ncpu=%s\nkernel=%s\ndate=%s\nload_start=%s\n' "$(nproc)" "$model" \
-        "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    dirty=$(git -C "$ROOT" status --porcelain -- stack apps tools/bench 2>/dev/null |
+        awk '{ print $NF }' | tr '\n' ' ')
+    printf 'nproc=%s\ncpu=%s\nkernel=%s\ndate=%s\nload_start=%s\ncommit=%s\nuncommitted=%s\n' \
+        "$(nproc)" "$model" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)" "$commit" "${dirty:-none}"
 }
 
 main() {
@@ -483,6 +494,8 @@ main() {
         if wants bulk; then
             bulk_to_stack "$run"
             bulk_from_stack "$run"
+            bulk_to_stack "$run" --vnet
+            bulk_from_stack "$run" --vnet
         fi
         if wants ping; then
             wants limits && ping_against "$run" reflect

@@ -27,6 +27,10 @@ FIGURES = [
      "limit_fwd_gbps", (">=", 0.75, "ratio")),
     ("bulk_stack_to_kernel_gbps", "bulk", "stack -> kernel sink (TUN)", "Gbit/s",
      "limit_fwd_gbps", (">=", 0.75, "ratio")),
+    ("bulk_kernel_to_stack_vnet_gbps", "bulk", "kernel -> stack discard, vnet/TSO", "Gbit/s",
+     "limit_fwd_vnet_gbps", (">=", 4.0, "value")),
+    ("bulk_stack_to_kernel_vnet_gbps", "bulk", "stack -> kernel sink, vnet/TSO", "Gbit/s",
+     "limit_fwd_vnet_gbps", (">=", 4.0, "value")),
     ("ping_reflect_same_1_pps", "ping", "reflector, 1 vCPU, 1 in flight", "replies/s", None, None),
     ("ping_stack_same_1_pps", "ping", "stack, 1 vCPU, 1 in flight", "replies/s",
      "ping_reflect_same_1_pps", (">=", 0.8, "ratio")),
@@ -132,6 +136,9 @@ def print_table(rows, machine, notes, out):
     print(f"tunlab bench — {machine.get('date', '?')} — {machine.get('nproc', '?')} vCPU "
           f"{machine.get('cpu', '?')}, Linux {machine.get('kernel', '?')}, load "
           f"{machine.get('load_start', '?')} -> {machine.get('load_end', '?')}", file=out)
+    if "commit" in machine:
+        print(f"code: commit {machine['commit']}, uncommitted: {machine.get('uncommitted', '?')}",
+              file=out)
     header = f"{'figure':<46} {'median':>10} {'min..max':>21} {'unit':<10} {'vs limit':>8}  target"
     print(header, file=out)
     print("-" * len(header) + "-" * 10, file=out)
