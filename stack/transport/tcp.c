@@ -39,6 +39,7 @@ void tcp_config_default(struct tcp_config *cfg)
     cfg->mss = 0;
     cfg->init_cwnd = 10;
     cfg->congestion = "reno";
+    cfg->syncookies = false;
     cfg->delack_timeout = usec_from_msec(40);
     cfg->keepalive_idle = usec_from_sec(2 * 3600);
     cfg->keepalive_interval = usec_from_sec(75);

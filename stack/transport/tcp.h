@@ -106,6 +106,11 @@ struct tcp_config {
                                  (RFC 5961 §7, Linux tcp_challenge_ack_limit) */
     bool rfc1337;             /* false: an acceptable RST ends TIME-WAIT (RFC 9293);
                                  true: TIME-WAIT ignores RSTs (RFC 1337 §3 fix F1) */
+    bool syncookies;          /* false: a SYN that finds the SYN queue (max_syn_backlog)
+                                 full is dropped, so a student can watch a flood fill
+                                 it; true: it is answered with a SYN cookie
+                                 (RFC 4987 §3.6, tcp_syncookie.c), as Linux's
+                                 tcp_syncookies = 1 does */
 };
 
 void tcp_config_default(struct tcp_config *cfg);
@@ -156,6 +161,18 @@ struct tcp_stats {
     uint64_t data_after_close;   /* data for a closed user: answered with RST */
     uint64_t out_no_route;       /* segments IPv4 refused (no route, no buffers) */
     uint64_t icmp_errors;        /* ICMP errors about our segments */
+    /* SYN flood defence (RFC 4987). The SYN queue is the pending-handshake
+     * cache; cookies take over when it is full (cfg.syncookies). */
+    uint64_t syncache_added;     /* SYNs given a place in the SYN queue */
+    uint64_t syncache_dropped;   /* ... that left it without completing (timeout, RST,
+                                    listener closed) */
+    uint64_t syncache_overflowed; /* SYNs that found it full (answered by a cookie, or
+                                    dropped when cookies are off: syn_queue_full) */
+    uint64_t syncookies_sent;    /* SYN+ACKs carrying a cookie (Linux SyncookiesSent) */
+    uint64_t syncookies_accepted; /* final ACKs whose cookie checked out: connection
+                                    built (SyncookiesRecv) */
+    uint64_t syncookies_rejected; /* ACKs to a listener with a bad or too old cookie:
+                                    dropped (and reset), no connection (SyncookiesFailed) */
 };
 
 /* Create TCP on the IPv4 layer `ip` and register it for protocol 6.

@@ -42,6 +42,11 @@ struct tcp {
     struct tcb *all;               /* every tcb, newest first */
     struct tcb *hash[TCP_HASH_BUCKETS];
 
+    /* SYN cookies (tcp_syncookie.c): their secret, drawn from the rng the
+     * first time a cookie is needed. */
+    struct siphash_key cookie_key;
+    bool cookie_keyed;
+
     /* RFC 5961 §7: challenge ACKs sent in the current one-second slot. */
     usec_t challenge_slot_start;
     unsigned challenge_count;
@@ -126,6 +131,25 @@ void tcp_listen_close_children(struct tcb *listener, usec_t now);
 void tcb_queue_push(struct tcb_queue *q, struct tcb *tcb);
 struct tcb *tcb_queue_pop(struct tcb_queue *q);
 bool tcb_queue_remove(struct tcb_queue *q, struct tcb *tcb);
+
+/* ---- tcp_syncookie.c: SYN cookies (RFC 4987 §3.6) ---- */
+#define TCP_COOKIE_SLOT (64 * USEC_PER_SEC)   /* the time counter's unit */
+#define TCP_COOKIE_MAX_AGE 2                 /* slots a cookie stays valid after its own */
+#define TCP_COOKIE_MSS_COUNT 4
+extern const uint16_t tcp_cookie_mss[TCP_COOKIE_MSS_COUNT];   /* 536, 1300, 1440, 1460 */
+uint32_t tcp_cookie_counter(usec_t now);
+/* The table entry for a peer's MSS option: the largest not above it. */
+unsigned tcp_cookie_mss_index(uint16_t peer_mss);
+/* The ISS that encodes this SYN (counter, MSS index, keyed hash). */
+uint32_t tcp_cookie_make(struct tcp *tcp, const struct tcp_seg *seg, unsigned mss_idx,
+                         usec_t now);
+/* Check the final ACK's SEG.ACK-1 as a cookie: the MSS index (>= 0), or
+ * -ETIMEDOUT (counter too old) / -EINVAL (hash does not match). */
+int tcp_cookie_check(struct tcp *tcp, const struct tcp_seg *seg, usec_t now);
+/* Answer seg (a SYN to listener) with <SEQ=iss><ACK=SEG.SEQ+1><CTL=SYN,ACK>
+ * and our MSS, without any connection state. */
+int tcp_cookie_send_synack(struct tcp *tcp, const struct tcb *listener,
+                           const struct tcp_seg *seg, uint32_t iss, usec_t now);
 
 /* ---- tcp_timewait.c ---- */
 /* Enter TIME-WAIT (RFC 9293 §3.10.7.4 eighth check): free the buffers,

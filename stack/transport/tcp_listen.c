@@ -13,8 +13,16 @@
  * When either is full, a new SYN is dropped without an answer (no RST), and
  * counted: the client's SYN retransmission tries again later, when there may
  * be room. That bound is what a SYN flood (the seed's 三次握手的隐患) fills
- * with spoofed SYNs whose SYN+ACKs are never answered; SYN cookies (a later
- * issue) keep no state for them at all.
+ * with spoofed SYNs whose SYN+ACKs are never answered (RFC 4987 §2).
+ *
+ * The defence (RFC 4987 §3.6): with cfg.syncookies on, a SYN that finds the
+ * SYN queue full is answered with a SYN+ACK whose ISS is a cookie
+ * (tcp_syncookie.c) and nothing is kept; a final ACK that matches no
+ * connection is checked as a cookie, and only a valid one makes a child —
+ * born in SYN_RECV and moved to ESTABLISHED by that very ACK. A flood then
+ * costs the listener a bounded queue and no memory per spoofed SYN, and
+ * real clients still get in. With cookies off, a student sees the queue
+ * fill and the counters (syncache_overflowed, syn_queue_full) climb.
  */
 #include "stack/transport/tcp_internal.h"
 
@@ -73,7 +81,9 @@ void tcp_listen_unlink(struct tcb *child)
 
     if (!parent)
         return;
-    if (!tcb_queue_remove(&parent->syn_queue, child))
+    if (tcb_queue_remove(&parent->syn_queue, child))
+        child->tcp->stats.syncache_dropped++;   /* a handshake that never completed */
+    else
         tcb_queue_remove(&parent->accept_queue, child);
     child->parent = NULL;
 }
@@ -99,6 +109,75 @@ static struct tcb *make_child(struct tcb *listener, const struct tcp_seg *seg)
     return child;
 }
 
+/* RFC 4987 §3.6: an ACK for no connection may complete a handshake whose
+ * SYN was answered with a cookie. True when the segment was used (a
+ * connection was built, or the ACK was dropped for a full accept queue);
+ * false when it is no cookie of ours: counted, and the caller resets it. */
+static bool cookie_ack(struct tcb *listener, struct tcp_seg *seg, usec_t now)
+{
+    struct tcp *tcp = listener->tcp;
+    int idx = tcp_cookie_check(tcp, seg, now);
+    uint32_t iss = seg->h.ack - 1;
+    struct tcb *child;
+
+    if (idx < 0) {
+        tcp->stats.syncookies_rejected++;
+        trace_note(tcp->trace, now, tcp->node, listener->subject, "ACK %u: no valid cookie (%s)",
+                   seg->h.ack, idx == -ETIMEDOUT ? "too old" : "bad hash");
+        return false;
+    }
+    if (listener->accept_queue.count >= listener->backlog) {
+        /* As for a queued child: drop the ACK; the client's data or its
+         * retransmission brings the cookie again while it is valid. */
+        tcp->stats.accept_queue_full++;
+        return true;
+    }
+    child = make_child(listener, seg);
+    if (!child)
+        return true;
+    /* Rebuild what the SYN would have set (RFC 9293 §3.10.7.2): IRS is the
+     * segment's SEQ - 1, our ISS is its ACK - 1. */
+    child->irs = seg->h.seq - 1;
+    child->rcv_nxt = seg->h.seq;
+    child->rcv_adv = child->rcv_nxt;
+    tcp_tcb_init_send(child, iss, now);
+    /* The cookie's MSS, never more than our own; no window scaling (our
+     * SYN+ACK did not offer it, see tcp_syncookie.c). */
+    child->snd_mss = tcp_cookie_mss[idx] < child->rcv_mss ? tcp_cookie_mss[idx] : child->rcv_mss;
+    child->wscale_ok = false;
+    child->snd_wscale = 0;
+    child->rcv_wscale = 0;
+    child->snd_wnd = seg->h.window;
+    child->max_snd_wnd = seg->h.window;
+    child->snd_wl1 = seg->h.seq - 1;   /* older than this ACK: it updates the window */
+    child->snd_nxt = iss + 1;
+    child->snd_max = iss + 1;
+    /* We do not know when the SYN+ACK left: no RTT sample from the
+     * handshake (as after a retransmitted SYN+ACK, RFC 6298 §5.7). */
+    child->retries = 1;
+    tcp_hash_insert(child);
+    child->parent = listener;   /* on no queue until established moves it */
+    tcp_set_state(child, TCP_SYN_RECV, now);
+    tcp->stats.syncookies_accepted++;
+    trace_note(tcp->trace, now, tcp->node, child->subject, "SYN cookie accepted: MSS %u",
+               child->snd_mss);
+    /* The ACK itself now takes the child to ESTABLISHED (fifth check) and
+     * delivers any data it carries. */
+    tcp_input_synchronized(child, seg, now);
+    return true;
+}
+
+/* RFC 4987 §3.6: the SYN queue is full; answer without keeping state. */
+static void send_cookie(struct tcb *listener, struct tcp_seg *seg, usec_t now)
+{
+    struct tcp *tcp = listener->tcp;
+    uint16_t peer_mss = seg->h.opt.has_mss ? seg->h.opt.mss : TCP_DEFAULT_MSS;
+    uint32_t iss = tcp_cookie_make(tcp, seg, tcp_cookie_mss_index(peer_mss), now);
+
+    if (tcp_cookie_send_synack(tcp, listener, seg, iss, now) == 0)
+        tcp->stats.syncookies_sent++;
+}
+
 void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hint, usec_t now)
 {
     struct tcp *tcp = listener->tcp;
@@ -118,6 +197,8 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
      * should be formed for any arriving ACK-bearing segment:
      * <SEQ=SEG.ACK><CTL=RST>". */
     if (h->flags & TCP_FLAG_ACK) {
+        if (!(h->flags & TCP_FLAG_SYN) && tcp->cfg.syncookies && cookie_ack(listener, seg, now))
+            return;
         tcp->stats.drop_listen++;
         tcp_send_rst_reply(tcp, seg, now);
         return;
@@ -131,6 +212,11 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
      * leaves to the implementation. Dropping silently, not resetting, lets
      * the client retry (Linux does the same). */
     if (listener->syn_queue.count >= tcp->cfg.max_syn_backlog) {
+        tcp->stats.syncache_overflowed++;
+        if (tcp->cfg.syncookies && listener->accept_queue.count < listener->backlog) {
+            send_cookie(listener, seg, now);
+            return;
+        }
         tcp->stats.syn_queue_full++;
         trace_note(tcp->trace, now, tcp->node, listener->subject,
                    "SYN dropped: SYN queue full (%u)", listener->syn_queue.count);
@@ -165,6 +251,7 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
     tcp_hash_insert(child);
     child->parent = listener;
     tcb_queue_push(&listener->syn_queue, child);
+    tcp->stats.syncache_added++;
     tcp_set_state(child, TCP_SYN_RECV, now);
     tcp_send_segment(child, TCP_FLAG_SYN | TCP_FLAG_ACK, iss, 0, false, now);
     child->snd_nxt = iss + 1;
@@ -202,6 +289,7 @@ void tcp_listen_close_children(struct tcb *listener, usec_t now)
      * that nobody accepted are reset, as Linux's inet_csk_listen_stop does. */
     while ((child = tcb_queue_pop(&listener->syn_queue)) != NULL) {
         child->parent = NULL;
+        listener->tcp->stats.syncache_dropped++;
         tcp_tcb_done(child, 0, now);
     }
     while ((child = tcb_queue_pop(&listener->accept_queue)) != NULL) {
