@@ -358,7 +358,7 @@ inmem_bench() {
 }
 
 memory_bench() {
-    local run=$1 ns log="$WORK/stackd.log" clog="$WORK/conns.log" rss0 rss1 line est
+    local run=$1 ns log="$WORK/stackd.log" clog="$WORK/conns.log" rss0 rss1="" line est held
     ns_new ns mem
     if stack_start "$ns" "$log" --hold-port 5010 --seconds 180; then
         sleep 0.2
@@ -370,15 +370,19 @@ memory_bench() {
             rss1=$(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$STACK_OWN_PID/status")
             line=$(grep "tcp_conns established" "$clog")
             est=$(field "$line" established)
-            echo "run $run memory: $line rss_before=$rss0 rss_after=$rss1" >>"$WORK/diag.txt"
-            record mem_conns_established "$run" "$est"
-            record mem_rss_10k_mib "$run" "$(awk -v r="$rss1" 'BEGIN { printf "%.1f", r / 1048576 }')"
-            [[ ${est:-0} -gt 0 ]] && record mem_bytes_per_conn "$run" \
-                "$(awk -v a="$rss0" -v b="$rss1" -v n="$est" 'BEGIN { printf "%.0f", (b - a) / n }')"
         fi
         stop "$client"
     fi
     stop "$STACK_PID"
+    # The stack's own count: connections its hold service accepted.
+    held=$(field "$(grep "bench_stackd done" "$log" || true)" held)
+    if [[ -n $rss1 && ${held:-0} -gt 0 ]]; then
+        echo "run $run memory: $line stack_held=$held rss_before=$rss0 rss_after=$rss1" >>"$WORK/diag.txt"
+        record mem_conns_established "$run" "$held"
+        record mem_rss_10k_mib "$run" "$(awk -v r="$rss1" 'BEGIN { printf "%.1f", r / 1048576 }')"
+        record mem_bytes_per_conn "$run" \
+            "$(awk -v a="$rss0" -v b="$rss1" -v n="$held" 'BEGIN { printf "%.0f", (b - a) / n }')"
+    fi
     ns_del "$ns"
 }
 
