@@ -421,7 +421,7 @@ wait_quiet() {
     local limit=$(( $1 * 60 )) waited=0 load busy
     while :; do
         load=$(cut -d' ' -f1 /proc/loadavg)
-        busy=$(pgrep -c -x 'bazel|java|cc1|cc1plus' 2>/dev/null || true)
+        busy=$(pgrep -c -x 'bazel|cc1|cc1plus' 2>/dev/null || true)   # a build running (idle Bazel servers, "java", do not count)
         if awk -v l="$load" 'BEGIN { exit !(l < 0.5) }' && [[ ${busy:-0} -eq 0 ]]; then
             say "machine is quiet (load $load)"
             return 0
