@@ -250,12 +250,17 @@ struct Conn {
 };
 
 // Listen on port 80 and complete a handshake from the attacker's port
-// `pport` (the SYN carries `syn_options`).
-inline Conn Establish(Host &h, uint16_t pport = 40000, const Bytes &syn_options = {2, 4, 5, 180})
+// `pport` (the SYN carries `syn_options`). rcvbuf > 0 sets the listener's
+// receive buffer, which the accepted connection inherits.
+inline Conn Establish(Host &h, uint16_t pport = 40000, const Bytes &syn_options = {2, 4, 5, 180},
+                      int rcvbuf = 0)
 {
     Conn c;
     c.pport = pport;
     c.listener = socket_open(h.st(), SOCK_TYPE_STREAM);
+    if (rcvbuf > 0) {
+        EXPECT_EQ(0, socket_setsockopt(h.st(), c.listener, SOCK_OPT_RCVBUF, rcvbuf, h.now()));
+    }
     sock_addr a = {0, 80};
     EXPECT_EQ(0, socket_bind(h.st(), c.listener, &a));
     EXPECT_EQ(0, socket_listen(h.st(), c.listener, 16, h.now()));

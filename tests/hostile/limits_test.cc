@@ -89,11 +89,12 @@ TEST(Limits, FullTcpSendBufferSaysEagain)
 TEST(Limits, DataBeyondTheReceiveWindowIsNotTaken)
 {
     Host h(kSeed);
-    Conn c = Establish(h);
+    Conn c = Establish(h, 40000, {2, 4, 5, 180}, 16384);
     const tcb *t = h.Tcb(c.fd);
     size_t rcvbuf = tcp_get_rcvbuf(t);
+    ASSERT_EQ(16384u, rcvbuf);
     std::string seg(1000, 'r');
-    for (int i = 0; i < 200; i++) {   // 200 KB at a reader who never reads
+    for (int i = 0; i < 100; i++) {   // 100 KB at a reader who never reads
         h.Inject(c.From(TCP_FLAG_ACK, seg));
         c.peer_nxt += 1000;
         h.Clear();
