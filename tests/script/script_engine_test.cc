@@ -113,7 +113,7 @@ TEST(ScriptEngine, WrongFieldFailsWithExpectedAndActual)
 
 TEST(ScriptEngine, WrongOptionsFail)
 {
-    RunResult r = run(std::string(kListen) + "+0 > S. 0:0(0) ack 1 <mss 1234>\n");
+    RunResult r = run(std::string(kListen) + "+0 > S. 0:0(0) ack 1 <mss 1234,nop,wscale 5>\n");
     expect_fail(r, "mss 1234 !=");
     r = run(std::string(kListen) + "+0 > S. 0:0(0) ack 1\n");   // no options written: none allowed
     expect_fail(r, "options");

@@ -27,9 +27,27 @@ tcp_info Info(tcb *t)
     return i;
 }
 
-TEST(TcpWscale, OffByDefaultSynCarriesOnlyTheMss)
+TEST(TcpWscale, OnByDefaultSynOffersTheShiftOfTheOneMiBBuffer)
 {
+    // Default: window scaling on, receive buffer 1 MiB -> the smallest shift
+    // that fits it into 16 bits is 5. Options in Linux's order.
     OneStack s(kSeed);
+    tcb *c = tcp_open(s.tcp());
+    ASSERT_EQ(tcp_connect(c, kPeer, 80, s.now()), 0);
+    Sent syn;
+    ASSERT_TRUE(s.Pop(&syn));
+    char opts[64];
+    tcp_options_format(&syn.h.opt, opts, sizeof opts);
+    EXPECT_STREQ(opts, "<mss 1460,nop,wscale 5>");
+    EXPECT_EQ(syn.h.window, 65535u) << "a SYN's window is never scaled";
+    tcp_abort(c, s.now());
+}
+
+TEST(TcpWscale, SwitchedOffSynCarriesOnlyTheMss)
+{
+    tcp_config cfg = DefaultConfig();
+    cfg.window_scaling = false;
+    OneStack s(kSeed, &cfg);
     tcb *c = tcp_open(s.tcp());
     ASSERT_EQ(tcp_connect(c, kPeer, 80, s.now()), 0);
     Sent syn;
