@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -111,6 +112,44 @@ std::map<std::string, Figure> Manifest()
     return m;
 }
 
+// `  name="value" name='value'` and nothing else (by hand: std::regex
+// recurses once per character and overflows the stack on long path data).
+bool AttributesOk(const std::string& s, std::string* bad)
+{
+    size_t i = 0;
+    auto space = [&](size_t at) { return at < s.size() && std::isspace((unsigned char)s[at]); };
+    auto name_char = [&](size_t at) {
+        return at < s.size() && (std::isalnum((unsigned char)s[at]) || s[at] == '-' ||
+                                 s[at] == '_' || s[at] == '.' || s[at] == ':');
+    };
+    while (true) {
+        size_t before = i;
+        while (space(i))
+            i++;
+        if (i >= s.size())
+            return true;
+        if (i == before || !(std::isalpha((unsigned char)s[i]) || s[i] == '_'))
+            break;
+        while (name_char(i))
+            i++;
+        while (space(i))
+            i++;
+        if (i >= s.size() || s[i] != '=')
+            break;
+        i++;
+        while (space(i))
+            i++;
+        if (i >= s.size() || (s[i] != '"' && s[i] != '\''))
+            break;
+        size_t close = s.find(s[i], i + 1);
+        if (close == std::string::npos)
+            break;
+        i = close + 1;
+    }
+    *bad = s.substr(i, 40);
+    return false;
+}
+
 // A small well-formedness check: one root element, every tag closed in
 // order, attributes quoted, only XML's entities, no stray '<'.
 bool WellFormedXml(const std::string& x, std::string* why)
@@ -188,12 +227,10 @@ bool WellFormedXml(const std::string& x, std::string* why)
             return fail("a tag without a name");
         std::string name = m[1];
         if (!closing) {
-            static const std::regex attr_re(
-                R"(\s+[A-Za-z_][-A-Za-z0-9_.:]*\s*=\s*("[^"]*"|'[^']*'))");
             std::string rest = tag.substr(m[0].length(), tag.size() - m[0].length() - (empty ? 1 : 0));
-            std::string left = std::regex_replace(rest, attr_re, "");
-            if (left.find_first_not_of(" \t\r\n") != std::string::npos)
-                return fail("bad attributes in <" + name + ">: '" + left + "'");
+            std::string bad;
+            if (!AttributesOk(rest, &bad))
+                return fail("bad attributes in <" + name + ">: '" + bad + "'");
         }
         if (closing) {
             if (open.empty() || open.back() != name)
