@@ -16,6 +16,7 @@
 #include "stack/phy/pcap.h"
 #include "stack/phy/tap.h"
 #include "stack/phy/tuntap.h"
+#include "stack/transport/tcp.h"
 
 struct daemon {
     struct daemon_config cfg;
@@ -170,6 +171,13 @@ static int build_stack(struct daemon *d, char *err, size_t errlen)
         snprintf(err, errlen, "cannot add the default route: %s", strerror(-rc));
         return rc;
     }
+    /* A stack facing the real kernel defends against SYN floods the way
+     * Linux does by default (tcp_syncookies = 1); the library default is off
+     * so that a lab can watch the SYN queue fill. */
+    struct tcp_config tcp_cfg = *tcp_get_config(d->st->tcp);
+    tcp_cfg.syncookies = true;
+    tcp_set_config(d->st->tcp, &tcp_cfg);
+
     d->tl = tl_stack_new(d->st, daemon_clock, NULL);
     if (d->tl == NULL) {
         snprintf(err, errlen, "out of memory");

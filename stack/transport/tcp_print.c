@@ -183,6 +183,12 @@ void tcp_print_stats(const struct tcp *tcp, FILE *out)
     LINE(s->ooo_queued, "out-of-order segments held");
     LINE(s->drop_out_of_order, "out-of-order segments dropped (too many holes)");
     LINE(s->syn_queue_full, "SYNs dropped because the SYN queue was full");
+    LINE(s->syncache_added, "SYNs given a place in the SYN queue");
+    LINE(s->syncache_dropped, "SYN queue entries that never completed");
+    LINE(s->syncache_overflowed, "SYNs that found the SYN queue full");
+    LINE(s->syncookies_sent, "SYN cookies sent (RFC 4987)");
+    LINE(s->syncookies_accepted, "SYN cookies accepted: connections built from the final ACK");
+    LINE(s->syncookies_rejected, "ACKs to a listener with a bad or too old cookie");
     LINE(s->accept_queue_full, "times the accept queue was full (ListenOverflows)");
     LINE(s->challenge_acks, "challenge ACKs sent (RFC 5961)");
     LINE(s->challenge_acks_limited, "challenge ACKs suppressed by the rate limit");
