@@ -85,13 +85,14 @@ struct tcp_config {
     unsigned max_syn_backlog; /* 128: handshakes in SYN_RECV per listener */
     unsigned max_backlog;     /* 128 (Linux somaxconn): cap on listen()'s backlog */
     size_t sndbuf;            /* 64 KiB: send buffer per connection */
-    size_t rcvbuf;            /* 64 KiB - 1: receive buffer, the largest window
-                                 without window scaling */
+    size_t rcvbuf;            /* 1 MiB: receive buffer, enough window for a TUN
+                                 link's bandwidth-delay product (wscale 5) */
     uint16_t mss;             /* 0: interface MTU - 40 (RFC 9293 §3.7.1), else this */
-    bool window_scaling;      /* false: RFC 7323 window scaling is neither offered nor
-                                 accepted, SYNs carry only <mss>; true: our SYN offers
+    bool window_scaling;      /* true (default): our SYN offers
                                  <nop,wscale S> with the smallest S that fits the
-                                 receive buffer in 16 bits, as Linux's SYNs do */
+                                 receive buffer in 16 bits, as Linux's SYNs do;
+                                 false: RFC 7323 window scaling is neither offered
+                                 nor accepted, SYNs carry only <mss> */
     unsigned init_cwnd;       /* 10: initial congestion window in segments (RFC 6928,
                                  Linux); RFC 5681 would be 2-4 */
     const char *congestion;   /* "reno" (NewReno, RFC 5681 + RFC 6582); NULL = reno */
