@@ -138,7 +138,8 @@ static void name_packet(const struct trace_event *ev, char *out, size_t cap)
         char name[64];
         bool query = be16_read(l4 + 2) == 53;
         dns_name(l4 + 8 + 12, l4_cap - 20, name, sizeof(name));
-        snprintf(out, cap, "dns %s %s", query ? "query" : "answer", name);
+        /* Names are cut at 40 characters: a label, not the whole name. */
+        snprintf(out, cap, "dns %s %.40s", query ? "query" : "answer", name);
         return;
     }
     if (ip[9] == 6 && l4_cap >= 20) {

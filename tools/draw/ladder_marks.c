@@ -25,8 +25,8 @@ static void state_text(const struct trace_event *ev, char *out, size_t outlen)
     const char *to = arrow ? arrow + 4 : ev->text;
     if (strncmp(ev->subject, "tcp ", 4) == 0)
         snprintf(out, outlen, "%s", to);
-    else
-        snprintf(out, outlen, "%.40s: %s", ev->subject, to);
+    else   /* bounded: "arp 10.0.0.2: INCOMPLETE" fits with room to spare */
+        snprintf(out, outlen, "%.39s: %.16s", ev->subject, to);
 }
 
 int ladder_add_marks(struct ladder *l, const struct trace *t, const struct ladder_options *opt,
