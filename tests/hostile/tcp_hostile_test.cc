@@ -114,6 +114,7 @@ TEST(TcpHostile, SynFinAtAListenerIsAnsweredOrDropped)
     std::vector<Sent> out = h.Sent_();
     if (out.empty()) {
         EXPECT_EQ(drops + 1, h.tcp().drop_listen) << "a silent drop must be counted";
+        printf("SYN+FIN at a listener: dropped and counted\n");
         return;
     }
     ASSERT_EQ(1u, out.size());
@@ -128,6 +129,7 @@ TEST(TcpHostile, SynFinAtAListenerIsAnsweredOrDropped)
     // stack ignored it, the peer's ACK at 6 is still acceptable and the
     // connection is ESTABLISHED, and the peer's retransmitted FIN ends it.
     EXPECT_TRUE(st == TCP_CLOSE_WAIT || st == TCP_ESTABLISHED) << tcp_state_name(st) << h.Dump();
+    printf("SYN+FIN at a listener: SYN+ACK, then %s after the handshake\n", tcp_state_name(st));
 }
 
 // RFC 7323 §2.3: "If a Window Scale option is received with a shift.cnt
