@@ -124,11 +124,13 @@ for readme in "$out"/labs/lab[0-9]-*/README.md; do
     [[ -f $readme ]] || continue
     k=$(basename "$(dirname "$readme")" | sed 's/^lab\([0-9]\).*/\1/')
     grep -q '<!-- todo-table:begin -->' "$readme" || continue
-    table=$(cd "$out" && grep -rn --include='*.c' --include='*.h' "TODO(lab $k): " stack apps 2>/dev/null \
-        | sed -E 's|^([^:]+):([0-9]+):.*TODO\(lab [0-9]\): ([A-Za-z_0-9]+(\(\))?[^—]*) — .*|\| `\3` \| `\1:\2` \||' \
-        | sed -E 's/ +`/`/' || true)
+    table=$(cd "$out" && { grep -rn --include='*.c' --include='*.h' "TODO(lab $k): " stack apps 2>/dev/null || true; } \
+        | sort -t: -k1,1 -k2,2n \
+        | sed -E 's|^([^:]+):([0-9]+):.*TODO\(lab [0-9]\): ([A-Za-z_0-9]+(\(\))?[^—]*) — .*|\| `\3` \| `\1:\2` \||')
     if ((k < lab)); then
         table="| (this lab is solved in this tree: the reference code is in place) | |"
+    elif [[ -z $table ]]; then
+        table="| (no region of this lab is marked yet: see labs/README.md, \"Status\") | |"
     fi
     awk -v table="$table" '
         /<!-- todo-table:begin -->/ { print; print "| function | where (this tree) |"; print "|---|---|"; print table; skip = 1; next }
