@@ -289,7 +289,8 @@ static int parse_status_line(const struct line *l, struct http_response_head *r)
         if (l->p[i] < '0' || l->p[i] > '9')
             return -EPROTO;
     r->status = (l->p[9] - '0') * 100 + (l->p[10] - '0') * 10 + (l->p[11] - '0');
-    if (r->status < 100)
+    /* RFC 9110 §15: a status code is 100 to 599; anything else is not HTTP. */
+    if (r->status < 100 || r->status > 599)
         return -EPROTO;
     if (l->len > 13) {
         size_t n = l->len - 13 < sizeof(r->reason) - 1 ? l->len - 13 : sizeof(r->reason) - 1;
