@@ -141,6 +141,7 @@ static void syn_sent_input(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
         }
         return;
     }
+#ifdef LAB5_SOLUTION
     /* Third, security: not implemented. Fourth, the SYN bit. */
     if (!(h->flags & TCP_FLAG_SYN)) {
         tcp->stats.drop_syn_sent++;   /* "Fifth, if neither ... drop" */
@@ -171,6 +172,19 @@ static void syn_sent_input(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
     tcp_set_state(tcb, TCP_SYN_RECV, now);
     tcp_send_segment(tcb, TCP_FLAG_SYN | TCP_FLAG_ACK, tcb->iss, 0, false, now);
     tcp_rto_arm(tcb, now);
+#else
+    /* TODO(lab 5): syn_sent_input() — labs/lab5-tcp-handshake/README.md,
+     * "Part A". RFC 9293 §3.10.7.3, fourth and fifth steps: no SYN, drop
+     * (drop_syn_sent). A SYN: IRS = SEG.SEQ, RCV.NXT = IRS + 1 (and
+     * rcv_adv), take its options (tcp_input_syn_options) and window
+     * (update_window); with an ACK, SND.UNA = SEG.ACK. Our SYN acknowledged:
+     * established(), tcp_send_ack(), tcp_notify_user(), tcp_output().
+     * Otherwise (simultaneous open): SYN_RECV, send SYN+ACK, arm the RTO. */
+    (void)ack;
+    (void)now;
+    (void)established;
+    tcp->stats.drop_syn_sent++;   /* an active open never completes */
+#endif
 }
 
 /* ---- §3.10.7.4, the other states ---- */
@@ -179,6 +193,7 @@ static void syn_sent_input(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
  * cases (segment length 0 or not, window 0 or not). */
 static bool seq_acceptable(const struct tcb *tcb, const struct tcp_seg *seg)
 {
+#ifdef LAB6_SOLUTION
     uint32_t wnd = tcp_rcv_window(tcb);
     uint32_t seq = seg->h.seq, len = seg->seg_len;
     uint32_t lo = tcb->rcv_nxt, hi = tcb->rcv_nxt + wnd;
@@ -190,6 +205,16 @@ static bool seq_acceptable(const struct tcb *tcb, const struct tcp_seg *seg)
     if (wnd == 0)
         return false;
     return seq_in_window(seq, lo, hi) || seq_in_window(seq + len - 1, lo, hi);
+#else
+    /* TODO(lab 6): seq_acceptable() — labs/lab6-tcp-window/README.md,
+     * "Part B". RFC 9293 §3.10.7.4's first check, with the window
+     * RCV.WND = tcp_rcv_window(tcb) from RCV.NXT: a segment of length 0
+     * is acceptable if SEG.SEQ is in [RCV.NXT, RCV.NXT + RCV.WND) (or equal
+     * to RCV.NXT when the window is 0); a longer one if its first or its
+     * last byte is in the window (never when the window is 0). Use
+     * seq_in_window (core/seq.h). */
+    return seg->h.seq == tcb->rcv_nxt;   /* a window of one position: anything early is dropped */
+#endif
 }
 
 static void fourth_check_syn(struct tcb *tcb, struct tcp_seg *seg, usec_t now);
@@ -375,6 +400,7 @@ static bool fifth_check_ack(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
          (tcb->snd_wl1 == h->seq && seq_le(tcb->snd_wl2, h->ack))))
         update_window(tcb, seg);
 
+#ifdef LAB5_SOLUTION
     switch (tcb->state) {
     case TCP_FIN_WAIT_1:
         /* "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" */
@@ -400,6 +426,16 @@ static bool fifth_check_ack(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
     default:
         return true;
     }
+#else
+    /* TODO(lab 5): the close's transitions on an ACK —
+     * labs/lab5-tcp-handshake/README.md, "Part B". When our FIN is
+     * acknowledged (our_fin_acked): FIN_WAIT_1 -> FIN_WAIT_2 (arm
+     * tcp_fin_wait_2_timer_arm) and go on (true); CLOSING -> TIME_WAIT
+     * (tcp_timewait_enter) and stop (false); LAST_ACK -> CLOSED
+     * (tcp_tcb_done(tcb, 0, now)) and stop (false). Otherwise go on. */
+    (void)our_fin_acked;
+    return true;   /* never leaves FIN_WAIT_1, CLOSING or LAST_ACK */
+#endif
 }
 
 /* Simultaneous open, RFC 9293 Figure 8 line 6: in SYN-RECEIVED after our
