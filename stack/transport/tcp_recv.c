@@ -19,6 +19,7 @@
 static void hold_out_of_order(struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t len,
                               bool fin)
 {
+#ifdef LAB6_SOLUTION
     struct tcp *tcp = tcb->tcp;
     uint32_t gap = seq - tcb->rcv_nxt;
     uint32_t stored = (uint32_t)tcp_buf_write_at(&tcb->rcvbuf, gap, data, len);
@@ -34,6 +35,18 @@ static void hold_out_of_order(struct tcb *tcb, uint32_t seq, const uint8_t *data
         tcb->reass.fin_seq = seq + stored;
     }
     tcp->stats.ooo_queued++;
+#else
+    /* TODO(lab 6): hold_out_of_order() — labs/lab6-tcp-window/README.md,
+     * "Part B". Keep the bytes in the receive ring at their place, gap =
+     * seq - RCV.NXT bytes after the in-order data (tcp_buf_write_at), note
+     * the range with tcp_reass_add (full: count drop_out_of_order), and a
+     * FIN right after them (reass.fin, reass.fin_seq); count ooo_queued. */
+    (void)seq;
+    (void)data;
+    (void)len;
+    (void)fin;
+    tcb->tcp->stats.drop_out_of_order++;   /* drops every early segment */
+#endif
 }
 
 /* In-order bytes at RCV.NXT; then whatever out-of-order data they joined. */
@@ -143,6 +156,7 @@ enum tcp_text_result tcp_recv_text(struct tcb *tcb, struct tcp_seg *seg, bool *f
  * processed; it takes one sequence number. */
 bool tcp_recv_fin(struct tcb *tcb, usec_t now)
 {
+#ifdef LAB5_SOLUTION
     tcb->rcv_nxt += 1;
     tcb->fin_received = true;
     tcb->ack_pending = tcb->ack_now = true;   /* "send an acknowledgment for the FIN" */
@@ -166,4 +180,16 @@ bool tcp_recv_fin(struct tcb *tcb, usec_t now)
     default:
         return true;   /* CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the state" */
     }
+#else
+    /* TODO(lab 5): tcp_recv_fin() — labs/lab5-tcp-handshake/README.md,
+     * "Part B". The eighth check: the FIN takes one sequence number
+     * (RCV.NXT + 1); note fin_received, owe an ACK at once (ack_pending,
+     * ack_now) and tell the user (tcp_notify_user). Then by state:
+     * SYN_RECV or ESTABLISHED -> CLOSE_WAIT; FIN_WAIT_1 -> CLOSING;
+     * FIN_WAIT_2: ACK now, tcp_timewait_enter, return false (done);
+     * other states stay. Return true to go on. */
+    (void)tcb;
+    (void)now;
+    return true;   /* ignores the FIN: the peer will retransmit it */
+#endif
 }
