@@ -27,7 +27,15 @@
 
 static usec_t two_msl(const struct tcb *tcb)
 {
+#ifdef LAB5_SOLUTION
     return 2 * tcb->tcp->cfg.msl;
+#else
+    /* TODO(lab 5): two_msl() — labs/lab5-tcp-handshake/README.md,
+     * "Part C". How long TIME-WAIT lasts: twice the MSL
+     * (tcb->tcp->cfg.msl). Why twice? The handout's writeup asks. */
+    (void)tcb;
+    return 0;   /* no TIME-WAIT at all */
+#endif
 }
 
 void tcp_timewait_enter(struct tcb *tcb, usec_t now)
@@ -102,6 +110,7 @@ void tcp_timewait_input(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
     if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) == TCP_FLAG_SYN &&
         reopen(tcb, seg, now))
         return;
+#ifdef LAB5_SOLUTION
     if (is_fin_retransmission(tcb, seg) && !(flags & (TCP_FLAG_RST | TCP_FLAG_SYN))) {
         /* The seed's first reason for 2MSL: our last ACK was lost. "The only
          * thing that can arrive in this state is a retransmission of the
@@ -113,6 +122,14 @@ void tcp_timewait_input(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
         tcp_timewait_restart(tcb, now);
         return;
     }
+#else
+    /* TODO(lab 5): a retransmitted FIN in TIME-WAIT —
+     * labs/lab5-tcp-handshake/README.md, "Part C". Our last ACK was lost:
+     * if is_fin_retransmission() (and no RST or SYN), count
+     * timewait_reacks, ACK it again (tcp_send_ack) and restart the 2MSL
+     * timer (tcp_timewait_restart), then return. */
+    (void)is_fin_retransmission;
+#endif
     if ((flags & TCP_FLAG_RST) && tcp->cfg.rfc1337) {
         /* RFC 1337 §3 (fix F1): a RST must not cut TIME-WAIT short, or an
          * old duplicate RST could let old segments into a new connection. */
