@@ -23,6 +23,7 @@
 
 uint32_t tcp_rcv_window(const struct tcb *tcb)
 {
+#ifdef LAB6_SOLUTION
     size_t space = tcp_buf_space(&tcb->rcvbuf);
     size_t max = (size_t)65535 << tcb->rcv_wscale;   /* what the 16-bit field can say */
     uint32_t unit = (uint32_t)1 << tcb->rcv_wscale;
@@ -47,6 +48,18 @@ uint32_t tcp_rcv_window(const struct tcb *tcb)
     if (space >= (size_t)open + threshold)
         return (uint32_t)space;
     return ((uint32_t)open + unit - 1) & ~(unit - 1);
+#else
+    /* TODO(lab 6): tcp_rcv_window() — labs/lab6-tcp-window/README.md,
+     * "Part B". The window we advertise: the free space of the receive
+     * buffer (tcp_buf_space), at most what the 16-bit field can say
+     * (65535 << rcv_wscale) in whole units of 2^rcv_wscale; move the right
+     * edge only by min(buffer / 2, MSS) or more (no silly windows), and
+     * never offer less than what is already open (RCV.ADV - RCV.NXT). */
+    size_t space = tcp_buf_space(&tcb->rcvbuf);
+    size_t max = (size_t)65535 << tcb->rcv_wscale;
+
+    return (uint32_t)(space < max ? space : max);   /* raw free space: silly windows, may shrink */
+#endif
 }
 
 /* Fill h with tcb's ports and our window. */
@@ -165,6 +178,7 @@ static bool may_send_data(int state)
  */
 static bool nagle_holds(const struct tcb *tcb, size_t len, size_t unsent)
 {
+#ifdef LAB6_SOLUTION
     if (len >= tcb->snd_mss || tcb->nodelay)
         return false;
     if (tcb->max_snd_wnd > 0 && len >= tcb->max_snd_wnd / 2 && len == unsent)
@@ -175,6 +189,20 @@ static bool nagle_holds(const struct tcb *tcb, size_t len, size_t unsent)
     if (seq_gt(tcb->snd_sml, tcb->snd_una))
         return true;
     return len < unsent && tcb->snd_una != tcb->snd_max;
+#else
+    /* TODO(lab 6): nagle_holds() — labs/lab6-tcp-window/README.md,
+     * "Small segments". Should a segment of len bytes (of unsent waiting)
+     * wait? Never a full segment (snd_mss) or with TCP_NODELAY (nodelay);
+     * not one of at least half the largest window the peer offered
+     * (max_snd_wnd) that is all there is to send; otherwise a small segment
+     * waits while an earlier small one is unacknowledged (snd_sml after
+     * snd_una: Minshall's rule), or while more data is waiting to fill it
+     * and something is in flight. */
+    (void)tcb;
+    (void)len;
+    (void)unsent;
+    return false;   /* never holds: every small write leaves at once */
+#endif
 }
 
 void tcp_output(struct tcb *tcb, usec_t now)
@@ -184,8 +212,15 @@ void tcp_output(struct tcb *tcb, usec_t now)
     for (;;) {
         int32_t off = seq_diff(tcb->snd_nxt, tcb->snd_buf_seq);
         size_t buffered = tcp_buf_len(&tcb->sndbuf);
+#ifdef LAB6_SOLUTION
         uint32_t wnd = tcb->snd_wnd < tcb->cwnd ? tcb->snd_wnd : tcb->cwnd;
         int32_t usable = seq_diff(tcb->snd_una + wnd, tcb->snd_nxt);
+#else
+        /* TODO(lab 6): the usable window — labs/lab6-tcp-window/README.md,
+         * "Part A". P1 = SND.UNA, P2 = SND.NXT, P3 = SND.UNA + the send
+         * window, which is min(SND.WND, cwnd): usable = P3 - P2 (seq_diff). */
+        int32_t usable = seq_diff(tcb->snd_una + tcb->cwnd, tcb->snd_nxt);   /* ignores SND.WND: no flow control */
+#endif
         size_t unsent, len;
         bool fin, is_rtx;
         uint8_t flags = TCP_FLAG_ACK;
