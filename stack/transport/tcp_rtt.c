@@ -46,6 +46,7 @@ void tcp_rtt_sample(struct tcb *tcb, usec_t r, usec_t now)
 {
     struct tcp *tcp = tcb->tcp;
 
+#ifdef LAB7_SOLUTION
     if (!tcb->has_rtt) {
         tcb->srtt = r;
         tcb->rttvar = r / 2;
@@ -55,6 +56,15 @@ void tcp_rtt_sample(struct tcb *tcb, usec_t r, usec_t now)
         tcb->srtt = (7 * tcb->srtt + r) / 8;
     }
     tcb->rto = tcp_rto_base(tcb);
+#else
+    /* TODO(lab 7): tcp_rtt_sample() — labs/lab7-tcp-retransmission/README.md,
+     * "Part A". RFC 6298 §2.2-2.3: the first sample sets SRTT = R,
+     * RTTVAR = R/2 (and has_rtt); later ones RTTVAR = 3/4 RTTVAR +
+     * 1/4 |SRTT - R| (old SRTT; abs_diff), then SRTT = 7/8 SRTT + 1/8 R.
+     * Then tcb->rto = tcp_rto_base(tcb). */
+    (void)r;
+    (void)abs_diff;   /* measures nothing: the RTO stays at rto_initial */
+#endif
     trace_var(tcp->trace, now, tcp->node, tcb->subject, "rtt_us", (int64_t)r);
     trace_var(tcp->trace, now, tcp->node, tcb->subject, "srtt_us", (int64_t)tcb->srtt);
     trace_var(tcp->trace, now, tcp->node, tcb->subject, "rttvar_us", (int64_t)tcb->rttvar);
