@@ -91,6 +91,7 @@ void tcp_fin_wait_2_timer_arm(struct tcb *tcb, usec_t now)
 /* RFC 6298 §5.5: double the RTO, up to the maximum. */
 static void back_off(struct tcb *tcb, usec_t now)
 {
+#ifdef LAB7_SOLUTION
     struct tcp *tcp = tcb->tcp;
 
     tcb->rto *= 2;
@@ -98,6 +99,13 @@ static void back_off(struct tcb *tcb, usec_t now)
         tcb->rto = tcp->cfg.rto_max;
     trace_var(tcp->trace, now, tcp->node, tcb->subject, "rto_ms",
               (int64_t)(tcb->rto / USEC_PER_MSEC));
+#else
+    /* TODO(lab 7): back_off() — labs/lab7-tcp-retransmission/README.md,
+     * "Part A". RFC 6298 §5.5: double tcb->rto, at most cfg.rto_max; record
+     * the new value (trace_var "rto_ms") so the trace shows the backoff. */
+    (void)tcb;
+    (void)now;   /* never backs off: every retry after the same RTO */
+#endif
 }
 
 /* The connection gave up: count it and tell the user why. */
