@@ -93,6 +93,7 @@ void tcp_cong_on_dupack(struct tcb *tcb, usec_t now)
         trace_window(tcb, now);
         return;
     }
+#ifdef LAB7_SOLUTION
     if (tcb->dupacks != 3)
         return;
     /* RFC 6582 §3.2 step 2: a loss from before the last recovery (or
@@ -109,6 +110,14 @@ void tcp_cong_on_dupack(struct tcb *tcb, usec_t now)
     retransmit_first(tcb, now);
     tcb->cwnd = tcb->ssthresh + 3u * tcb->snd_mss;
     trace_window(tcb, now);
+#else
+    /* TODO(lab 7): fast retransmit — labs/lab7-tcp-retransmission/README.md,
+     * "Part B". On exactly the third duplicate ACK (and unless this loss
+     * is older than the last recovery: RFC 6582 §3.2 step 2, `recover`):
+     * ssthresh = cong->ssthresh(tcb), recover = SND.MAX, in_recovery,
+     * retransmit_first(), cwnd = ssthresh + 3 SMSS, trace_window(). */
+    (void)tcp;   /* no fast retransmit: only the timer recovers a loss */
+#endif
 }
 
 void tcp_cong_on_ack(struct tcb *tcb, uint32_t prior_una, uint32_t acked, usec_t now)
