@@ -29,6 +29,7 @@ static void keepalive_expired(struct timer *t, void *arg, usec_t now)
     (void)t;
     if (!tcb->keepalive || !keepalive_state(tcb->state))
         return;
+#ifdef LAB7_SOLUTION
     if (tcb->keepalive_probes_out >= tcb->keepalive_count) {
         trace_note(tcp->trace, now, tcp->node, tcb->subject,
                    "keepalive: %u probes unanswered, the peer is gone", tcb->keepalive_probes_out);
@@ -44,6 +45,16 @@ static void keepalive_expired(struct timer *t, void *arg, usec_t now)
     trace_var(tcp->trace, now, tcp->node, tcb->subject, "keepalive_probe",
               tcb->keepalive_probes_out);
     timer_arm(tcp->timers, &tcb->keepalive_timer, now + tcb->keepalive_interval);
+#else
+    /* TODO(lab 7): keepalive_expired() — labs/lab7-tcp-retransmission/README.md,
+     * "Part C". After keepalive_count unanswered probes the peer is gone:
+     * count keepalive_drops and timeouts, send a RST, tcp_tcb_done with
+     * -ETIMEDOUT. Otherwise send a probe (an ACK carrying SND.UNA - 1, which
+     * a live peer must answer), count it (keepalive_probes_out,
+     * keepalive_probes) and re-arm the timer for keepalive_interval. */
+    (void)tcp;
+    (void)now;   /* never probes: a silent peer holds the connection for ever */
+#endif
 }
 
 void tcp_keepalive_init(struct tcb *tcb)
