@@ -126,7 +126,7 @@ for readme in "$out"/labs/lab[0-9]-*/README.md; do
     grep -q '<!-- todo-table:begin -->' "$readme" || continue
     table=$(cd "$out" && { grep -rn --include='*.c' --include='*.h' "TODO(lab $k): " stack apps 2>/dev/null || true; } \
         | sort -t: -k1,1 -k2,2n \
-        | sed -E 's|^([^:]+):([0-9]+):.*TODO\(lab [0-9]\): ([A-Za-z_0-9]+(\(\))?[^—]*) — .*|\| `\3` \| `\1:\2` \||')
+        | sed -E 's|^([^:]+):([0-9]+):.*TODO\(lab [0-9]\): ([^—]*[^— ]) —( .*)?$|\| `\3` \| `\1:\2` \||')
     if ((k < lab)); then
         table="| (this lab is solved in this tree: the reference code is in place) | |"
     elif [[ -z $table ]]; then
