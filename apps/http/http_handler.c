@@ -157,12 +157,22 @@ void http_handle_request(struct http_conn *c, const struct http_request *req, in
         http_respond_error(c, -parse_rc, false, error_text(-parse_rc));
         return;
     }
+#ifdef LAB9_SOLUTION
     /* RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only with "keep-alive". */
     c->close_after = req->conn_close || (req->minor == 0 && !req->conn_keep_alive);
     if (c->requests >= srv->cfg.max_requests && !c->close_after) {
         c->close_after = true;
         srv->stats.limit_closed++;
     }
+#else
+    /* TODO(lab 9): keep the connection or not — labs/lab9-http/README.md,
+     * "Part B". RFC 9112 §9.3: HTTP/1.1 (req->minor 1) persists unless the
+     * request says "Connection: close" (req->conn_close); HTTP/1.0 closes
+     * unless it says "Connection: keep-alive" (req->conn_keep_alive). And
+     * after srv->cfg.max_requests requests on one connection, close it
+     * anyway (count limit_closed). Set c->close_after. */
+    c->close_after = true;   /* every connection is a short one */
+#endif
     if (strcmp(req->method, "GET") != 0 && !head_only) {
         /* The message was well framed, so the connection may go on. */
         int status = known_method(req->method) ? 405 : 501;
