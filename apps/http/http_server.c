@@ -87,6 +87,7 @@ static void start_linger(struct http_conn *c, usec_t now)
 /* The response is out: next request, or close. */
 static void response_done(struct http_conn *c, usec_t now)
 {
+#ifdef LAB9_SOLUTION
     conn_free_response(c);
     if (c->close_after) {
         start_linger(c, now);
@@ -94,6 +95,16 @@ static void response_done(struct http_conn *c, usec_t now)
     }
     c->phase = HTTP_READ_REQUEST;
     arm(c, now + c->srv->cfg.idle_timeout);
+#else
+    /* TODO(lab 9): response_done() — labs/lab9-http/README.md, "Part B".
+     * The response is out: free it (conn_free_response). If the connection
+     * closes after it (c->close_after), start the lingering close
+     * (start_linger); otherwise wait for the next request, which may already
+     * be buffered (pipelining): phase HTTP_READ_REQUEST, and the idle timer
+     * (arm) for cfg.idle_timeout. */
+    conn_free_response(c);
+    start_linger(c, now);   /* closes after every response */
+#endif
 }
 
 /* Top up c->out behind the bytes not yet sent, from the page or the file,
@@ -259,6 +270,7 @@ static void conn_timeout(struct timer *t, void *arg, usec_t now)
     struct http_server *srv = c->srv;
 
     (void)t;
+#ifdef LAB9_SOLUTION
     if (c->phase == HTTP_READ_REQUEST && c->in_len > 0) {
         /* Half a request after idle_timeout: say so (RFC 9110 §15.5.9). */
         http_respond_error(c, 408, false, "no complete request arrived in time");
@@ -270,6 +282,17 @@ static void conn_timeout(struct timer *t, void *arg, usec_t now)
     if (c->phase == HTTP_READ_REQUEST)
         srv->stats.idle_closed++;   /* keep-alive idle: close quietly (RFC 9112 §9.5) */
     conn_close(c, now);
+#else
+    /* TODO(lab 9): the idle timer — labs/lab9-http/README.md, "Part B".
+     * Waiting for a request: with half a request buffered (c->in_len > 0),
+     * answer 408 (http_respond_error), switch to HTTP_SEND_RESPONSE, count
+     * idle_closed and kick the watch (sock_watch_kick) so it is sent;
+     * with nothing buffered (an idle keep-alive connection), count
+     * idle_closed and close quietly. Any other phase (a stalled send, the
+     * linger): close. */
+    (void)srv;
+    (void)now;   /* never gives up on a connection */
+#endif
 }
 
 /* A connection for fd, or NULL (fd is closed then, either way). */
