@@ -20,7 +20,8 @@
 # the same data goes to a JSON file whose path it prints.
 #
 #   limits   kernel TCP <-> kernel TCP over veth, and through tun_forward (a
-#            minimal TUN forwarder) with and without IFF_VNET_HDR offload;
+#            minimal TUN forwarder) with and without IFF_VNET_HDR offload
+#            (and, for comparison only, with a thread per direction);
 #            ping against tun_reflect (a minimal TUN ICMP reflector)
 #   bulk     kernel -> stack discard (port 9), stack -> kernel sink
 #   ping     ping -f, one in flight and 8 in flight (-l 8), ping and the
@@ -192,14 +193,21 @@ limit_veth() {
     ns_del "$b"
 }
 
-# limit_forward RUN [--vnet]: kernel -> kernel through tun_forward.
+# limit_forward RUN [--vnet | --threads 2]: kernel -> kernel through
+# tun_forward. The one-thread forwarder (the default) is the limit the bulk
+# figures are compared with, as the stack has one thread too; --threads 2
+# (a thread per direction) is measured only to show what a second vCPU adds.
 limit_forward() {
-    local run=$1 vnet=${2:-} a b name=limit_fwd_gbps log="$WORK/fwd.log"
-    [[ -z $vnet ]] || name=limit_fwd_vnet_gbps
+    local run=$1 a b name=limit_fwd_gbps log="$WORK/fwd.log"
+    shift
+    case "${1:-}" in
+        --vnet) name=limit_fwd_vnet_gbps ;;
+        --threads) name=limit_fwd_2threads_gbps ;;
+    esac
     ns_new a fa
     ns_new b fb
     start "$log" timeout $((SECONDS_PER + 40)) "$BIN/tun_forward" --ns-a "$a" --ns-b "$b" \
-        $vnet --seconds $((SECONDS_PER + 35))
+        "$@" --seconds $((SECONDS_PER + 35))
     local fwd=$PID
     if wait_line "$log" "tun_forward ready"; then
         bulk_kernel_pair "$a" "$b" 10.77.0.2
@@ -494,6 +502,7 @@ main() {
             limit_veth "$run"
             limit_forward "$run"
             limit_forward "$run" --vnet
+            limit_forward "$run" --threads 2
         fi
         if wants bulk; then
             bulk_to_stack "$run"

@@ -156,6 +156,8 @@ static int build(struct bench_stack *b)
         return rc;
     /* The kernel's side keeps the wire's MTU in both modes. */
     rc = tuntap_configure_kernel(b->dev.name, KERNEL_ADDR, 24, TUNTAP_DEFAULT_MTU);
+    if (rc == 0)   /* the same queue as the limit programs' devices */
+        rc = bench_set_txqueuelen(b->dev.name, BENCH_TXQUEUELEN);
     if (rc < 0)
         return rc;
     struct stack_config sc = {.name = "stack", .seed = 1};

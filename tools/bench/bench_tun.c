@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "stack/phy/tuntap.h"
+#include "tools/bench/bench_util.h"
 
 int bench_tun_open(const char *name, bool vnet, uint32_t addr, unsigned prefix_len)
 {
@@ -42,6 +43,8 @@ int bench_tun_open(const char *name, bool vnet, uint32_t addr, unsigned prefix_l
         goto close_fd;
     }
     err = tuntap_configure_kernel(ifr.ifr_name, addr, prefix_len, 1500);
+    if (err == 0)
+        err = bench_set_txqueuelen(ifr.ifr_name, BENCH_TXQUEUELEN);
     if (err < 0)
         goto close_fd;
     return fd;

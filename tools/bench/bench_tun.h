@@ -28,7 +28,8 @@ extern "C" {
 
 /* Create TUN device `name` in the current network namespace: non-blocking,
  * no packet-information header, and in vnet mode with checksum and TSO
- * offloads on. Then give the kernel's side addr/prefix and bring it up.
+ * offloads on. Then give the kernel's side addr/prefix, the transmit queue
+ * BENCH_TXQUEUELEN (bench_util.h), and bring it up.
  * Returns the fd or a negative errno (after printing why to stderr). */
 int bench_tun_open(const char *name, bool vnet, uint32_t addr, unsigned prefix_len);
 

@@ -7,11 +7,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +76,22 @@ int bench_enter_netns(const char *name)
     if (setns(fd, CLONE_NEWNET) < 0)
         rc = -errno;
     close(fd);
+    return rc;
+}
+
+int bench_set_txqueuelen(const char *name, int packets)
+{
+    struct ifreq ifr;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+    if (s < 0)
+        return -errno;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    ifr.ifr_qlen = packets;
+    if (ioctl(s, SIOCSIFTXQLEN, &ifr) < 0)
+        rc = -errno;
+    close(s);
     return rc;
 }
 

@@ -35,6 +35,14 @@ uint64_t bench_rss_bytes(int pid);
  * made by `ip netns add NAME`). Returns 0 or a negative errno. */
 int bench_enter_netns(const char *name);
 
+/* The kernel-side transmit queue of interface `name` (current namespace), in
+ * packets: what the kernel may hold for a TUN program that has not read yet.
+ * Linux's default for TUN is 500, which a fast kernel TCP sender with a
+ * large window overflows (tail drops, retransmissions); the benchmarks give
+ * every TUN device the same BENCH_TXQUEUELEN. Returns 0 or a negative errno. */
+#define BENCH_TXQUEUELEN 5000
+int bench_set_txqueuelen(const char *name, int packets);
+
 /* Pin this process to CPU `cpu` (-1: leave it). Returns 0 or a negative errno. */
 int bench_pin_cpu(int cpu);
 

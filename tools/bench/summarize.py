@@ -23,6 +23,10 @@ FIGURES = [
     ("limit_veth_gbps", "limits", "kernel -> kernel, veth", "Gbit/s", None, None),
     ("limit_fwd_gbps", "limits", "kernel -> kernel, tun_forward (MTU 1500)", "Gbit/s", None, None),
     ("limit_fwd_vnet_gbps", "limits", "kernel -> kernel, tun_forward + vnet/TSO", "Gbit/s", None, None),
+    # For comparison only: a thread per direction; the bulk targets stay
+    # against the one-thread forwarder above, as the stack has one thread.
+    ("limit_fwd_2threads_gbps", "limits", "kernel -> kernel, tun_forward, 2 threads", "Gbit/s",
+     None, None),
     ("bulk_kernel_to_stack_gbps", "bulk", "kernel -> stack discard (TUN)", "Gbit/s",
      "limit_fwd_gbps", (">=", 0.75, "ratio")),
     ("bulk_stack_to_kernel_gbps", "bulk", "stack -> kernel sink (TUN)", "Gbit/s",
