@@ -30,11 +30,32 @@ void tcp_hdr_init(struct tcp_hdr *h)
     h->data_offset = TCP_HDR_LEN / 4;
 }
 
+/* True for the options tunlab interprets: each describes one thing (one
+ * MSS, one shift count, one list of SACK blocks), so it may appear once. */
+static bool is_known_kind(uint8_t kind)
+{
+    return kind == TCP_OPT_MSS || kind == TCP_OPT_WSCALE || kind == TCP_OPT_SACK_PERMITTED ||
+           kind == TCP_OPT_SACK || kind == TCP_OPT_TIMESTAMPS;
+}
+
+static bool layout_has(const struct tcp_options *o, uint8_t kind)
+{
+    return memchr(o->layout, kind, o->layout_len) != NULL;
+}
+
 /* Store one option whose kind and length have been checked against the
  * header's end. `d` points at its data (len - 2 bytes). */
 static void parse_one_option(struct tcp_options *o, uint8_t kind, uint8_t len,
                              const uint8_t *d)
 {
+    /* A second copy of a known option. RFC 2018 §3 defines one SACK option
+     * per segment (up to 4 blocks, 40 bytes of option space); RFC 9293 §3.1
+     * and RFC 7323 give MSS, Window Scale and Timestamps one value each. No
+     * RFC says which copy counts, so the first one is kept and the repeat is
+     * ignored and counted, like a wrong length: merging both SACK lists
+     * would describe a segment that cannot be written back in 40 bytes. */
+    if (is_known_kind(kind) && layout_has(o, kind))
+        goto ignore;
     switch (kind) {
     case TCP_OPT_MSS:
         if (len != TCP_OPTLEN_MSS)

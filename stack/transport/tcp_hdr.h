@@ -197,6 +197,9 @@ void tcp_hdr_init(struct tcp_hdr *h);
  *    (TCP_HDR_ERR_OPTION), and tcp_input counts it as a drop;
  *  - a known kind with the wrong length is ignored (counted in opt.ignored),
  *    as Linux does;
+ *  - a second copy of a known kind (two SACK options, two MSS...) is
+ *    ignored and counted in opt.ignored: the first copy is kept, so the
+ *    options still fit in 40 bytes when emitted again (RFC 2018 §3);
  *  - MSS 0 is treated as absent (the peer then gets the default 536,
  *    RFC 9293 §3.7.1), noted in opt.mss_zero, and logged;
  *  - Window Scale > 14 is used as 14 and logged (RFC 7323 §2.3);

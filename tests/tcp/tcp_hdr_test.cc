@@ -211,6 +211,49 @@ TEST(TcpHdrHostile, KnownKindWithWrongLengthIsIgnored)
     EXPECT_EQ(h.opt.ignored, 1);
 }
 
+// Found by the tcp_hdr fuzzer (tests/fuzz/open_crashes/tcp_hdr/): two SACK
+// options used to put both block lists in one array while the layout named
+// SACK twice, so emit wrote 52 option bytes and failed with -EMSGSIZE.
+TEST(TcpHdrHostile, SecondSackOptionIsIgnoredAndTheHeaderEmitsAgain)
+{
+    std::vector<uint8_t> opt = {5, 10, 0, 0, 0, 1, 0, 0, 0, 2,   // SACK 1:2
+                                5, 26, 0, 0, 0, 3, 0, 0, 0, 4,   // SACK 3:4 5:6 7:8
+                                0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8,
+                                0, 0, 0, 0};                      // EOL, padding
+    std::vector<uint8_t> b = Header(opt);
+    ASSERT_EQ(b.size(), 60u);
+    tcp_hdr h;
+    ASSERT_EQ(tcp_hdr_parse(b.data(), b.size(), &h), TCP_HDR_OK);
+    EXPECT_EQ(h.opt.ignored, 1);
+    ASSERT_EQ(h.opt.sack_count, 1);   // the first option's block
+    EXPECT_EQ(h.opt.sack[0].left, 1u);
+    EXPECT_EQ(h.opt.sack[0].right, 2u);
+
+    pkb *p = pkb_alloc(TCP_HDR_MAX_LEN, 0);
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(tcp_hdr_emit(p, &h), 0);
+    tcp_hdr again;
+    ASSERT_EQ(tcp_hdr_parse(p->data, p->len, &again), TCP_HDR_OK);
+    EXPECT_EQ(again.opt.ignored, 0);
+    ASSERT_EQ(again.opt.sack_count, 1);
+    EXPECT_EQ(again.opt.sack[0].left, 1u);
+    EXPECT_EQ(again.opt.sack[0].right, 2u);
+    char text[128];
+    tcp_options_format(&h.opt, text, sizeof text);
+    EXPECT_STREQ(text, "<sack 1:2,eol>");
+    pkb_free(p);
+}
+
+TEST(TcpHdrHostile, SecondMssOptionIsIgnored)
+{
+    tcp_hdr h;
+    std::vector<uint8_t> b = Header({2, 4, 0x05, 0xb4, 2, 4, 0x02, 0x18});   // 1460, then 536
+    ASSERT_EQ(tcp_hdr_parse(b.data(), b.size(), &h), TCP_HDR_OK);
+    EXPECT_EQ(h.opt.mss, 1460);
+    EXPECT_EQ(h.opt.ignored, 1);
+    EXPECT_EQ(h.opt.layout_len, 1);
+}
+
 TEST(TcpHdrHostile, MssZeroIsTreatedAsAbsent)
 {
     tcp_hdr h;
