@@ -206,11 +206,14 @@ TEST_F(EthernetTest, PaddingWorksWithoutTailroom)
     ASSERT_EQ(eth_output(&port_, p, kPeerMac, ETH_TYPE_IPV4, 0), 0);
     struct pkb* f = capdev_pop(&cap_);
     ASSERT_NE(f, nullptr);
-    EXPECT_EQ(f->len, (size_t)ETH_MIN_FRAME);
-    EXPECT_EQ(memcmp(f->data + ETH_HDR_LEN, "exact", 5), 0);
-    for (size_t i = ETH_HDR_LEN + 5; i < ETH_MIN_FRAME; i++)
-        EXPECT_EQ(f->data[i], 0) << "padding byte " << i;
+    // Copy the frame out first: an unpadded frame is shorter than 60 bytes,
+    // and the checks below must not read past its end.
+    std::string frame(reinterpret_cast<const char*>(f->data), f->len);
     pkb_free(f);
+    ASSERT_EQ(frame.size(), (size_t)ETH_MIN_FRAME);
+    EXPECT_EQ(frame.compare(ETH_HDR_LEN, 5, "exact"), 0);
+    for (size_t i = ETH_HDR_LEN + 5; i < ETH_MIN_FRAME; i++)
+        EXPECT_EQ(frame[i], 0) << "padding byte " << i;
 }
 
 TEST_F(EthernetTest, LongEnoughPayloadIsNotPadded)
