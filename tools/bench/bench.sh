@@ -99,11 +99,15 @@ ns_del() {
 }
 
 # start LOG CMD...: run CMD in the background (its output to LOG); sets PID.
+# LOG is emptied here, before the fork: emptied by the background job's own
+# redirection instead, a wait_line right after could still find the ready
+# line of the previous program that used LOG (seen on a loaded machine).
 PID=""
 start() {
     local log=$1
     shift
-    "$@" >"$log" 2>&1 &
+    : >"$log"
+    "$@" >>"$log" 2>&1 &
     PID=$!
     STARTED_PIDS+=("$PID")
 }
@@ -228,6 +232,7 @@ stack_start() {
     STACK_PID=$PID
     wait_line "$log" "bench_stackd ready" || return 1
     STACK_OWN_PID=$(field "$(grep "bench_stackd ready" "$log")" pid)
+    [[ -n $STACK_OWN_PID ]] || { say "bench_stackd printed no pid"; return 1; }
 }
 
 # bulk_to_stack RUN [--vnet]: kernel -> the stack's discard service.
