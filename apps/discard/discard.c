@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "apps/service/service_socket.h"
 #include "stack/socket/sock_watch.h"
 #include "stack/socket/socket.h"
 
@@ -104,37 +105,20 @@ static void listener_serve(void *ctx, int fd, usec_t now)
 
 int discard_service_start(struct stack *st, uint16_t port, struct discard **out)
 {
-    struct sock_addr addr = {0, port};
     struct discard *d;
-    int rc;
 
     d = calloc(1, sizeof *d);
     if (d == NULL)
         return -ENOMEM;
     d->st = st;
-    d->fd = socket_open(st, SOCK_TYPE_STREAM);
+    d->fd = service_socket_open(st, SOCK_TYPE_STREAM, port, 16, &d->watch, listener_serve, d);
     if (d->fd < 0) {
-        rc = d->fd;
-        goto free_service;
+        int rc = d->fd;
+        free(d);
+        return rc;
     }
-    socket_setsockopt(st, d->fd, SOCK_OPT_REUSEADDR, 1, 0);
-    rc = socket_bind(st, d->fd, &addr);
-    if (rc < 0)
-        goto close_socket;
-    rc = socket_listen(st, d->fd, 16, 0);
-    if (rc < 0)
-        goto close_socket;
-    rc = sock_watch_start(&d->watch, st, d->fd, listener_serve, d);
-    if (rc < 0)
-        goto close_socket;
     *out = d;
     return 0;
-
-close_socket:
-    socket_close(st, d->fd, 0);
-free_service:
-    free(d);
-    return rc;
 }
 
 void discard_service_stop(struct discard *d, usec_t now)
@@ -143,8 +127,7 @@ void discard_service_stop(struct discard *d, usec_t now)
         return;
     while (d->conns)
         conn_close(d->conns, now);
-    sock_watch_stop(&d->watch);
-    socket_close(d->st, d->fd, now);
+    service_socket_close(d->st, d->fd, &d->watch, now);
     free(d);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/service/service_socket.h"
 #include "stack/net/ip4.h"
 #include "stack/socket/sock_watch.h"
 #include "stack/socket/socket.h"
@@ -213,9 +214,7 @@ static void dns_server_serve(void *ctx, int fd, usec_t now)
 int dns_server_service_start(struct stack *st, uint16_t port, const struct dns_zone *zone,
                              struct dns_server **out)
 {
-    struct sock_addr addr = {0, port};
     struct dns_server *srv;
-    int rc;
 
     srv = calloc(1, sizeof *srv);
     if (srv == NULL)
@@ -225,33 +224,22 @@ int dns_server_service_start(struct stack *st, uint16_t port, const struct dns_z
         srv->zone = *zone;
     else
         dns_zone_default(&srv->zone);
-    srv->fd = socket_open(st, SOCK_TYPE_DGRAM);
+    srv->fd = service_socket_open(st, SOCK_TYPE_DGRAM, port, 0, &srv->watch, dns_server_serve,
+                                  srv);
     if (srv->fd < 0) {
-        rc = srv->fd;
-        goto free_server;
+        int rc = srv->fd;
+        free(srv);
+        return rc;
     }
-    rc = socket_bind(st, srv->fd, &addr);
-    if (rc < 0)
-        goto close_socket;
-    rc = sock_watch_start(&srv->watch, st, srv->fd, dns_server_serve, srv);
-    if (rc < 0)
-        goto close_socket;
     *out = srv;
     return 0;
-
-close_socket:
-    socket_close(st, srv->fd, 0);
-free_server:
-    free(srv);
-    return rc;
 }
 
 void dns_server_service_stop(struct dns_server *srv, usec_t now)
 {
     if (srv == NULL)
         return;
-    sock_watch_stop(&srv->watch);
-    socket_close(srv->st, srv->fd, now);
+    service_socket_close(srv->st, srv->fd, &srv->watch, now);
     free(srv);
 }
 

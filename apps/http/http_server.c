@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apps/service/service_socket.h"
 #include "stack/socket/socket.h"
 #include "stack/stack.h"
 
@@ -356,7 +357,6 @@ int http_server_service_start(struct stack *st, const struct http_server_config 
                               struct http_server **out)
 {
     struct http_server *srv = calloc(1, sizeof(*srv));
-    struct sock_addr addr;
     int rc;
 
     if (srv == NULL)
@@ -375,23 +375,15 @@ int http_server_service_start(struct stack *st, const struct http_server_config 
             goto free_srv;
         }
     }
-    srv->fd = socket_open(st, SOCK_TYPE_STREAM);
+    srv->fd = service_socket_open(st, SOCK_TYPE_STREAM, srv->cfg.port, 128, &srv->watch,
+                                  listener_serve, srv);
     if (srv->fd < 0) {
         rc = srv->fd;
         goto free_srv;
     }
-    /* A restarted server must not wait for its old connections' TIME-WAIT. */
-    socket_setsockopt(st, srv->fd, SOCK_OPT_REUSEADDR, 1, 0);
-    addr = (struct sock_addr){0, srv->cfg.port};
-    if ((rc = socket_bind(st, srv->fd, &addr)) < 0 ||
-        (rc = socket_listen(st, srv->fd, 128, 0)) < 0 ||
-        (rc = sock_watch_start(&srv->watch, st, srv->fd, listener_serve, srv)) < 0)
-        goto close_socket;
     *out = srv;
     return 0;
 
-close_socket:
-    socket_close(st, srv->fd, 0);
 free_srv:
     free(srv);
     return rc;
@@ -403,8 +395,7 @@ void http_server_service_stop(struct http_server *srv, usec_t now)
         return;
     while (srv->conns != NULL)
         conn_close(srv->conns, now);
-    sock_watch_stop(&srv->watch);
-    socket_close(srv->st, srv->fd, now);
+    service_socket_close(srv->st, srv->fd, &srv->watch, now);
     free(srv);
 }
 

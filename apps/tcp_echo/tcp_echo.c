@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/service/service_socket.h"
 #include "stack/socket/sock_watch.h"
 #include "stack/socket/socket.h"
 
@@ -149,38 +150,21 @@ static void listener_serve(void *ctx, int fd, usec_t now)
 
 int tcp_echo_service_start(struct stack *st, uint16_t port, struct tcp_echo **out)
 {
-    struct sock_addr addr = {0, port};
     struct tcp_echo *echo;
-    int rc;
 
     echo = calloc(1, sizeof *echo);
     if (echo == NULL)
         return -ENOMEM;
     echo->st = st;
-    echo->fd = socket_open(st, SOCK_TYPE_STREAM);
+    echo->fd = service_socket_open(st, SOCK_TYPE_STREAM, port, 16, &echo->watch,
+                                   listener_serve, echo);
     if (echo->fd < 0) {
-        rc = echo->fd;
-        goto free_echo;
+        int rc = echo->fd;
+        free(echo);
+        return rc;
     }
-    /* A restarted service must not wait for old connections' TIME-WAIT. */
-    socket_setsockopt(st, echo->fd, SOCK_OPT_REUSEADDR, 1, 0);
-    rc = socket_bind(st, echo->fd, &addr);
-    if (rc < 0)
-        goto close_socket;
-    rc = socket_listen(st, echo->fd, 16, 0);
-    if (rc < 0)
-        goto close_socket;
-    rc = sock_watch_start(&echo->watch, st, echo->fd, listener_serve, echo);
-    if (rc < 0)
-        goto close_socket;
     *out = echo;
     return 0;
-
-close_socket:
-    socket_close(st, echo->fd, 0);
-free_echo:
-    free(echo);
-    return rc;
 }
 
 void tcp_echo_service_stop(struct tcp_echo *echo, usec_t now)
@@ -189,8 +173,7 @@ void tcp_echo_service_stop(struct tcp_echo *echo, usec_t now)
         return;
     while (echo->conns)
         conn_close(echo->conns, now);
-    sock_watch_stop(&echo->watch);
-    socket_close(echo->st, echo->fd, now);
+    service_socket_close(echo->st, echo->fd, &echo->watch, now);
     free(echo);
 }
 

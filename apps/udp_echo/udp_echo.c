@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "apps/service/service_socket.h"
 #include "stack/socket/sock_watch.h"
 #include "stack/socket/socket.h"
 #include "stack/transport/udp_hdr.h"
@@ -47,41 +48,28 @@ static void udp_echo_serve(void *ctx, int fd, usec_t now)
 
 int udp_echo_service_start(struct stack *st, uint16_t port, struct udp_echo **out)
 {
-    struct sock_addr addr = {0, port};
     struct udp_echo *echo;
-    int rc;
 
     echo = calloc(1, sizeof *echo);
     if (echo == NULL)
         return -ENOMEM;
     echo->st = st;
-    echo->fd = socket_open(st, SOCK_TYPE_DGRAM);
+    echo->fd = service_socket_open(st, SOCK_TYPE_DGRAM, port, 0, &echo->watch,
+                                   udp_echo_serve, echo);
     if (echo->fd < 0) {
-        rc = echo->fd;
-        goto free_echo;
+        int rc = echo->fd;
+        free(echo);
+        return rc;
     }
-    rc = socket_bind(st, echo->fd, &addr);
-    if (rc < 0)
-        goto close_socket;
-    rc = sock_watch_start(&echo->watch, st, echo->fd, udp_echo_serve, echo);
-    if (rc < 0)
-        goto close_socket;
     *out = echo;
     return 0;
-
-close_socket:
-    socket_close(st, echo->fd, 0);
-free_echo:
-    free(echo);
-    return rc;
 }
 
 void udp_echo_service_stop(struct udp_echo *echo, usec_t now)
 {
     if (echo == NULL)
         return;
-    sock_watch_stop(&echo->watch);
-    socket_close(echo->st, echo->fd, now);
+    service_socket_close(echo->st, echo->fd, &echo->watch, now);
     free(echo);
 }
 
