@@ -471,8 +471,11 @@ def cmd_check(args):
         for t in bad:
             verdicts.append("      %s %s: %s" % (why, t["status"], t["name"]))
             verdicts.append("        " + t["output"][:1500].replace("\n", "\n        "))
-    results = write_outputs(out_dir, all_tests, spec["title"])
-    problems = validate_results(results)
+    write_outputs(out_dir, all_tests, spec["title"])
+    # Judge the file a platform would read, not the dict it was made from.
+    with open(os.path.join(out_dir, "results.json"), encoding="utf-8") as f:
+        results = json.load(f)
+    problems = validate_results(results) + expected_totals_problems(results, spec)
     for t in all_tests:
         print("  %-7s %4g/%-4g %s" % (t["status"].upper(), t["score"], t["max_score"], t["name"]))
     print()
@@ -484,8 +487,48 @@ def cmd_check(args):
         print("ok  results.json is valid: %g/%g points in %d tests"
               % (results["score"], results["max_score"], len(results["tests"])))
     print("(%d tests in %.1f s; results.json and report.md in %s)"
-          % (len(all_tests), time.time() - started, out_dir))
+          % (len(all_tests), time.time() - started, _kept_outputs(out_dir)))
     return 0 if ok else 1
+
+
+def expected_totals_problems(results, spec):
+    """What results.json must say, worked out from the graded lists alone
+    (not from the scoring code that wrote it): one test per graded case or
+    script, full points for the labs expected to pass, none for the lab
+    expected to fail, and totals that are those sums."""
+    problems = []
+    want = {}
+    for block in spec["labs"]:
+        lab = {"number": block["lab"]}
+        for entry in block["tests"]:
+            for case, points in entry_items(entry):
+                want[test_name(lab, entry, case)] = (
+                    points if block["expect"] == "pass" else 0, points)
+    got = {t.get("name"): (t.get("score"), t.get("max_score")) for t in results.get("tests", [])}
+    if set(got) != set(want):
+        problems.append("tests are not the graded ones: missing %s, unexpected %s"
+                        % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+    for name in sorted(set(got) & set(want)):
+        if got[name] != want[name]:
+            problems.append("%s: %s/%s points, expected %s/%s"
+                            % ((name,) + tuple(got[name]) + tuple(want[name])))
+    score = sum(s for s, _ in want.values())
+    maximum = sum(m for _, m in want.values())
+    if (results.get("score"), results.get("max_score")) != (score, maximum):
+        problems.append("total %s/%s, expected %s/%s"
+                        % (results.get("score"), results.get("max_score"), score, maximum))
+    return problems
+
+
+def _kept_outputs(out_dir):
+    """Where a test's results stay once Bazel has run it: its undeclared
+    outputs are zipped into bazel-testlogs/<package>/<name>/test.outputs/
+    (the sandbox that out_dir lives in is gone by then)."""
+    target = os.environ.get("TEST_TARGET", "")
+    if not os.environ.get("TEST_UNDECLARED_OUTPUTS_DIR") or ":" not in target:
+        return out_dir
+    pkg, _, name = target.lstrip("@").lstrip("/").partition(":")
+    return "bazel-testlogs/%s/%s/test.outputs/outputs.zip" % (pkg, name)
 
 
 # ---------------------------------------------------------------------------

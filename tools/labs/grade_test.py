@@ -147,6 +147,56 @@ class Scoring(unittest.TestCase):
         self.assertTrue(all(t["score"] == 0 for t in tests))
 
 
+class ExpectedTotals(unittest.TestCase):
+    """The kit's checks judge results.json against the graded lists alone:
+    full marks for the labs that must pass, zero for the lab that must fail
+    (the starter's), totals that are those sums."""
+
+    SPEC = {"labs": [
+        {"lab": 1, "expect": "pass", "tests": [
+            {"target": "//t:a", "cases": {"A.One": 4, "A.Two": 6}}]},
+        {"lab": 2, "expect": "fail", "tests": [
+            {"target": "//t:b", "cases": {"B.One": 5}},
+            {"target": "//tests/script:s", "script": "tests/script/tcp/s.pkt", "points": 3}]},
+    ]}
+
+    def results(self, passing):
+        tests = []
+        for block in self.SPEC["labs"]:
+            lab = {"number": block["lab"], "tests": block["tests"]}
+            tests += grade.score_lab(lab, lambda e: {
+                (c or e["target"]): grade.Outcome("pass" if (c or e["target"]) in passing
+                                                  else "fail", "x")
+                for c, _ in grade.entry_items(e)})
+        return grade.results_json(tests, "t")
+
+    def test_full_marks_and_zero_is_what_is_expected(self):
+        good = self.results({"A.One", "A.Two"})
+        self.assertEqual([], grade.validate_results(good))
+        self.assertEqual([], grade.expected_totals_problems(good, self.SPEC))
+        self.assertEqual((10, 18), (good["score"], good["max_score"]))
+
+    def test_a_lost_point_or_a_free_point_is_caught(self):
+        lost = self.results({"A.One"})
+        self.assertTrue(any("A.Two: 0/6 points, expected 6/6" in p
+                            for p in grade.expected_totals_problems(lost, self.SPEC)))
+        free = self.results({"A.One", "A.Two", "//tests/script:s"})
+        problems = grade.expected_totals_problems(free, self.SPEC)
+        self.assertTrue(any("//tests/script:s: 3/3 points, expected 0/3" in p for p in problems))
+        self.assertTrue(any("total 13/18, expected 10/18" in p for p in problems))
+
+    def test_a_missing_or_extra_test_is_caught(self):
+        r = self.results({"A.One", "A.Two"})
+        r["tests"] = r["tests"][1:]
+        self.assertTrue(any("missing" in p and "A.One" in p
+                            for p in grade.expected_totals_problems(r, self.SPEC)))
+        r = self.results({"A.One", "A.Two"})
+        r["tests"].append({"name": "lab 9: //x:y Z.Z", "score": 0, "max_score": 1,
+                           "output": "", "visibility": "visible"})
+        self.assertTrue(any("unexpected" in p and "Z.Z" in p
+                            for p in grade.expected_totals_problems(r, self.SPEC)))
+
+
 class GradedLists(unittest.TestCase):
     """Every lab's graded.bzl, as the grader reads it."""
 

@@ -17,6 +17,7 @@
 # so the students get clean code: no #ifdef of the lab kit survives, which
 # the script checks before it finishes. tools/labs/tree.bzl is rewritten to
 # say "starter N" (the lab BUILD files then define only the graded suites),
+# .gitignore leaves out the grader's grade-out/,
 # and each lab handout's table of "functions to write" gets the file:line of
 # every TODO in this tree.
 #
@@ -116,6 +117,10 @@ lab BUILD files define only the graded suites here:
 TREE_KIND = "starter"
 STARTER_LAB = $lab
 EOF
+
+# The grader's output in a student's tree (./tunlab grade) is not theirs to commit.
+grep -qx '/grade-out/' "$out/.gitignore" 2>/dev/null \
+    || printf '%s\n' "# the grader's report (./tunlab grade)" /grade-out/ >>"$out/.gitignore"
 
 # ---- 4. the handouts point at this tree's lines -----------------------------
 # Between <!-- todo-table:begin --> and <!-- todo-table:end --> in each

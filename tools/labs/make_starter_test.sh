@@ -23,7 +23,8 @@ touch "$src/WORKSPACE"
 [[ -d $src/labs/hidden ]] || fail "the test's reference tree has no labs/hidden (data missing?)"
 command -v unifdef >/dev/null || fail "unifdef is not installed (tools/install-deps.sh test)"
 
-mapfile -t marked < <(cd "$src" && grep -rlE '^#ifdef LAB[0-9]+_SOLUTION' stack apps | sort)
+# Every file that names a lab symbol, however the region is spelled.
+mapfile -t marked < <(cd "$src" && grep -rlE 'LAB[0-9]+_SOLUTION' stack apps | sort)
 [[ ${#marked[@]} -gt 0 ]] || fail "no file with a lab region found"
 echo "files with lab regions: ${#marked[@]}"
 todos_of() {   # todos_of K: the TODO(lab K) comments in the stubs of the reference
@@ -43,11 +44,17 @@ for n in 1 2 3 4 5 6 7 8 9; do
         && grep -q "^STARTER_LAB = $n\$" "$out/tools/labs/tree.bzl" \
         || fail "starter $n: tools/labs/tree.bzl does not say starter $n"
     for f in "${marked[@]}"; do
-        [[ $f == *.c ]] || continue
-        gcc -std=c11 -Wall -Wextra -Werror -Wunused-but-set-parameter -fsyntax-only \
+        case "$f" in
+            *.c) lang=c ;;
+            *.h) lang=c-header ;;   # the stack's headers stand alone
+            *) fail "a lab region in $f: this test compiles only .c and .h files" ;;
+        esac
+        gcc -x "$lang" -std=c11 -Wall -Wextra -Werror -Wunused-but-set-parameter -fsyntax-only \
             -I "$out" "$out/$f" 2>"$TEST_TMPDIR/gcc.log" \
             || { cat "$TEST_TMPDIR/gcc.log"; fail "starter $n: $f does not compile warning-free"; }
     done
+    grep -qx '/grade-out/' "$out/.gitignore" \
+        || fail "starter $n: .gitignore does not leave out the grader's grade-out/"
     for k in 1 2 3 4 5 6 7 8 9; do
         want=0
         ((k < n)) || want=$(todos_of "$k")
