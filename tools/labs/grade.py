@@ -475,7 +475,10 @@ def cmd_check(args):
     # Judge the file a platform would read, not the dict it was made from.
     with open(os.path.join(out_dir, "results.json"), encoding="utf-8") as f:
         results = json.load(f)
-    problems = validate_results(results) + expected_totals_problems(results, spec)
+    problems = validate_results(results)
+    # When every verdict holds, the file must say exactly that (when one
+    # does not, the verdicts above already say what is wrong).
+    mismatch = expected_totals_problems(results, spec) if ok else []
     for t in all_tests:
         print("  %-7s %4g/%-4g %s" % (t["status"].upper(), t["score"], t["max_score"], t["name"]))
     print()
@@ -486,6 +489,9 @@ def cmd_check(args):
     else:
         print("ok  results.json is valid: %g/%g points in %d tests"
               % (results["score"], results["max_score"], len(results["tests"])))
+    if mismatch:
+        ok = False
+        print("BAD results.json does not say what graded.bzl implies: " + "; ".join(mismatch))
     print("(%d tests in %.1f s; results.json and report.md in %s)"
           % (len(all_tests), time.time() - started, _kept_outputs(out_dir)))
     return 0 if ok else 1
