@@ -52,6 +52,7 @@ extern "C" {
 
 /* A FIFO of tcbs linked through queue_next: a listener's two queues. */
 struct tcp_cong_ops;
+struct tcp_syncache;
 
 struct tcb_queue {
     struct tcb *head, *tail;
@@ -158,7 +159,9 @@ struct tcb {
     /* A listener's queues, and a child's link to its listener. */
     struct tcb *parent;         /* the listener, while in one of its queues */
     struct tcb *queue_next;
-    struct tcb_queue syn_queue;     /* SYN_RECV: handshakes in progress */
+    struct tcp_syncache *syncache;  /* half-open connections (tcp_syncache.h) */
+    struct tcb_queue syn_queue;     /* SYN_RECV tcbs just built by a final ACK
+                                       (tcp_listen_complete), until it is processed */
     struct tcb_queue accept_queue;  /* ESTABLISHED (or later), not yet accepted */
     unsigned backlog;               /* bound on accept_queue */
 

@@ -186,7 +186,14 @@ int tcp_state_of(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip, ui
         return t ? t->state : TCP_CLOSED;
     }
     t = tcp_lookup(tcp, lip, lport, rip, rport);
-    return t ? t->state : TCP_CLOSED;
+    if (t)
+        return t->state;
+    /* A half-open connection has no tcb: it is an entry of the listener's
+     * SYN cache, in SYN-RECEIVED. */
+    t = tcp_lookup_listener(tcp, lip, lport);
+    if (t && tcp_syncache_lookup(t, lip, rip, rport))
+        return TCP_SYN_RECV;
+    return TCP_CLOSED;
 }
 
 /* ---- life cycle ---- */
@@ -219,6 +226,7 @@ void tcp_tcb_free(struct tcb *tcb)
     struct tcp *tcp = tcb->tcp;
 
     tcp_timer_cancel_all(tcb);
+    tcp_syncache_free(tcb);
     tcp_hash_remove(tcb);
     if (tcb->all_prev)
         tcb->all_prev->all_next = tcb->all_next;
@@ -231,14 +239,20 @@ void tcp_tcb_free(struct tcb *tcb)
     free(tcb);
 }
 
-void tcp_set_subject(struct tcb *tcb)
+void tcp_format_subject(char *out, size_t outlen, uint32_t lip, uint16_t lport, uint32_t rip,
+                        uint16_t rport)
 {
     char l[16], r[16];
 
-    ip4_format_addr(tcb->local_ip, l, sizeof l);
-    ip4_format_addr(tcb->remote_ip, r, sizeof r);
-    snprintf(tcb->subject, sizeof tcb->subject, "tcp %s:%u>%s:%u", l,
-             (unsigned)tcb->local_port, r, (unsigned)tcb->remote_port);
+    ip4_format_addr(lip, l, sizeof l);
+    ip4_format_addr(rip, r, sizeof r);
+    snprintf(out, outlen, "tcp %s:%u>%s:%u", l, (unsigned)lport, r, (unsigned)rport);
+}
+
+void tcp_set_subject(struct tcb *tcb)
+{
+    tcp_format_subject(tcb->subject, sizeof tcb->subject, tcb->local_ip, tcb->local_port,
+                       tcb->remote_ip, tcb->remote_port);
 }
 
 /* RFC 4022's counters are defined by transitions; count them here, where
@@ -256,6 +270,13 @@ static void count_transition(struct tcp_stats *s, int from, int to)
         s->estab_resets++;
 }
 
+void tcp_note_transition(struct tcp *tcp, const char *subject, int from, int to, usec_t now)
+{
+    count_transition(&tcp->stats, from, to);
+    log_debug("tcp", "%s: %s -> %s", subject, tcp_state_name(from), tcp_state_name(to));
+    trace_state(tcp->trace, now, tcp->node, subject, tcp_state_name(from), tcp_state_name(to));
+}
+
 void tcp_set_state(struct tcb *tcb, int state, usec_t now)
 {
     struct tcp *tcp = tcb->tcp;
@@ -270,12 +291,8 @@ void tcp_set_state(struct tcb *tcb, int state, usec_t now)
         trace_note(tcp->trace, now, tcp->node, tcb->subject, "illegal transition %s -> %s",
                    tcp_state_name(from), tcp_state_name(state));
     }
-    count_transition(&tcp->stats, from, state);
     tcb->state = state;
-    log_debug("tcp", "%s: %s -> %s", tcb->subject, tcp_state_name(from),
-              tcp_state_name(state));
-    trace_state(tcp->trace, now, tcp->node, tcb->subject, tcp_state_name(from),
-                tcp_state_name(state));
+    tcp_note_transition(tcp, tcb->subject, from, state, now);
 }
 
 void tcp_notify_user(struct tcb *tcb, usec_t now)

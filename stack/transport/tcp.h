@@ -82,7 +82,8 @@ struct tcp_config {
     usec_t fin_wait_2_timeout; /* 60 s (Linux tcp_fin_timeout): how long a connection
                                  whose user has closed waits in FIN-WAIT-2 for the
                                  peer's FIN; 0 = forever (RFC 9293) */
-    unsigned max_syn_backlog; /* 128: handshakes in SYN_RECV per listener */
+    unsigned max_syn_backlog; /* 128: handshakes in SYN_RECV per listener (entries
+                                 of its SYN cache, sized when the first SYN comes) */
     unsigned max_backlog;     /* 128 (Linux somaxconn): cap on listen()'s backlog */
     size_t sndbuf;            /* 64 KiB: send buffer per connection */
     size_t rcvbuf;            /* 1 MiB: receive buffer, enough window for a TUN
@@ -142,7 +143,7 @@ struct tcp_stats {
     uint64_t drop_syn_sent;      /* SYN-SENT: neither SYN nor RST */
     uint64_t ooo_queued;         /* segments held beyond RCV.NXT (out of order) */
     uint64_t drop_out_of_order;  /* ... dropped instead: too many holes */
-    uint64_t syn_queue_full;     /* SYNs dropped: the SYN_RECV queue was full */
+    uint64_t syn_queue_full;     /* SYNs dropped: the SYN cache was full, cookies off */
     uint64_t accept_queue_full;  /* SYNs and final ACKs dropped: accept queue full
                                     (Linux ListenOverflows) */
     uint64_t challenge_acks;     /* RFC 5961 challenge ACKs sent */
@@ -162,11 +163,15 @@ struct tcp_stats {
     uint64_t data_after_close;   /* data for a closed user: answered with RST */
     uint64_t out_no_route;       /* segments IPv4 refused (no route, no buffers) */
     uint64_t icmp_errors;        /* ICMP errors about our segments */
-    /* SYN flood defence (RFC 4987). The SYN queue is the pending-handshake
-     * cache; cookies take over when it is full (cfg.syncookies). */
-    uint64_t syncache_added;     /* SYNs given a place in the SYN queue */
-    uint64_t syncache_dropped;   /* ... that left it without completing (timeout, RST,
-                                    listener closed) */
+    /* SYN flood defence (RFC 4987). Half-open connections are entries of
+     * the listener's SYN cache (tcp_syncache.h), at most max_syn_backlog;
+     * cookies take over when it is full (cfg.syncookies). */
+    uint64_t syncache_added;     /* SYNs given an entry in the SYN cache */
+    uint64_t syncache_completed; /* ... whose final ACK built the connection */
+    uint64_t syncache_dropped;   /* ... that left it without completing: the three
+                                    below, and the listener closing */
+    uint64_t syncache_timed_out; /* ... SYN+ACK unanswered after synack_retries */
+    uint64_t syncache_reset;     /* ... RST from the peer */
     uint64_t syncache_overflowed; /* SYNs that found it full (answered by a cookie, or
                                     dropped when cookies are off: syn_queue_full) */
     uint64_t syncookies_sent;    /* SYN+ACKs carrying a cookie (Linux SyncookiesSent) */

@@ -37,11 +37,17 @@ static bool is_multicast(uint32_t addr) { return (addr >> 28) == 0xE; }
 
 void tcp_input_syn_options(struct tcb *tcb, const struct tcp_seg *seg)
 {
+    tcp_apply_syn_options(tcb, seg->h.opt.has_wscale, seg->h.opt.wscale,
+                          seg->h.opt.has_mss ? seg->h.opt.mss : 0);
+}
+
+void tcp_apply_syn_options(struct tcb *tcb, bool has_wscale, uint8_t wscale, uint16_t peer_mss)
+{
     /* RFC 7323 §2.2: scaling is on only if both SYNs carry the option;
      * otherwise neither side scales. */
-    if (tcb->tcp->cfg.window_scaling && seg->h.opt.has_wscale) {
+    if (tcb->tcp->cfg.window_scaling && has_wscale) {
         tcb->wscale_ok = true;
-        tcb->snd_wscale = seg->h.opt.wscale;   /* already clamped to 14 */
+        tcb->snd_wscale = wscale;   /* already clamped to 14 */
     } else {
         tcb->wscale_ok = false;
         tcb->snd_wscale = 0;
@@ -50,7 +56,7 @@ void tcp_input_syn_options(struct tcb *tcb, const struct tcp_seg *seg)
 
     /* RFC 9293 §3.7.1: without the option the peer accepts 536 bytes;
      * never send more than our own interface allows either. */
-    uint32_t peer = seg->h.opt.has_mss ? seg->h.opt.mss : TCP_DEFAULT_MSS;
+    uint32_t peer = peer_mss ? peer_mss : TCP_DEFAULT_MSS;
     uint32_t mss = peer < tcb->rcv_mss ? peer : tcb->rcv_mss;
 
     if (mss < TCP_MIN_SND_MSS)

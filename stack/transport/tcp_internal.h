@@ -18,6 +18,7 @@
 #include "stack/transport/tcb.h"
 #include "stack/transport/tcp.h"
 #include "stack/transport/tcp_hdr.h"
+#include "stack/transport/tcp_syncache.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,6 +51,12 @@ struct tcp {
     /* RFC 5961 §7: challenge ACKs sent in the current one-second slot. */
     usec_t challenge_slot_start;
     unsigned challenge_count;
+
+    /* The TIME-WAIT bound (tcp_timewait.c): connections that entered
+     * TIME-WAIT and have not expired or been reopened. Never fewer than
+     * are in TIME-WAIT (a reset may end one unseen), so it is recounted
+     * exactly before it refuses one. */
+    unsigned timewait_held;
 };
 
 /* A received segment as tcp_input sees it: the parsed header plus what
@@ -72,6 +79,12 @@ void tcp_hash_insert(struct tcb *tcb);
 void tcp_hash_remove(struct tcb *tcb);
 /* Fill tcb->subject from the 4-tuple. */
 void tcp_set_subject(struct tcb *tcb);
+/* The same name for a 4-tuple without a tcb (a SYN cache entry). */
+void tcp_format_subject(char *out, size_t outlen, uint32_t lip, uint16_t lport, uint32_t rip,
+                        uint16_t rport);
+/* Count and trace a transition of a connection that has no tcb (a SYN cache
+ * entry: LISTEN -> SYN_RECV, SYN_RECV -> CLOSED), as tcp_set_state does. */
+void tcp_note_transition(struct tcp *tcp, const char *subject, int from, int to, usec_t now);
 /* Move to a new state: check the transition table, record it in the trace,
  * count it. */
 void tcp_set_state(struct tcb *tcb, int state, usec_t now);
@@ -101,8 +114,11 @@ void tcp_icmp_error(void *ctx, uint8_t type, uint8_t code, const uint8_t *quoted
 /* RFC 9293 §3.10.7.4's checks for SYN_RECV and the synchronized states
  * (tcp_listen.c and tcp_timewait.c hand segments here). */
 void tcp_input_synchronized(struct tcb *tcb, struct tcp_seg *seg, usec_t now);
-/* Process the peer's options on a SYN: MSS, and later window scale. */
+/* Process the peer's options on a SYN: MSS and window scale. */
 void tcp_input_syn_options(struct tcb *tcb, const struct tcp_seg *seg);
+/* The same from remembered values (a SYN cache entry, a cookie): the SYN's
+ * window scale option (has_wscale, wscale) and MSS option (0: none). */
+void tcp_apply_syn_options(struct tcb *tcb, bool has_wscale, uint8_t wscale, uint16_t peer_mss);
 
 /* ---- tcp_recv.c ---- */
 enum tcp_text_result {
@@ -120,6 +136,25 @@ bool tcp_recv_fin(struct tcb *tcb, usec_t now);
  * to use (a SYN that reopens a TIME-WAIT connection, RFC 6191). */
 void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hint,
                       usec_t now);
+/* What a listener remembers of a handshake until its final ACK: a SYN
+ * cache entry's fields, or what a SYN cookie encodes. */
+struct tcp_handshake {
+    uint32_t iss, irs;
+    uint16_t peer_mss;         /* the SYN's MSS option; 0: none (536) */
+    bool wscale_ok;            /* both SYNs carried the window scale option */
+    uint8_t snd_wscale;        /* the peer's shift, when wscale_ok */
+    uint16_t peer_window;      /* the SYN's window */
+    usec_t synack_sent;        /* when our SYN+ACK first left (the RTT sample) */
+    unsigned retries;          /* SYN+ACK retransmissions: > 0, no RTT sample */
+    bool announced;            /* LISTEN -> SYN_RECV was already counted and traced */
+};
+/* The final ACK of a handshake (RFC 9293 §3.10.7.4, SYN-RECEIVED): build
+ * the connection from hs in SYN_RECV and let seg take it to ESTABLISHED and
+ * onto the accept queue (fifth check), delivering any data it carries. The
+ * one way both the SYN cache and SYN cookies make a connection. The caller
+ * has checked SEG.ACK = ISS + 1 and room in the accept queue. */
+void tcp_listen_complete(struct tcb *listener, const struct tcp_handshake *hs,
+                         struct tcp_seg *seg, usec_t now);
 /* A child in SYN_RECV reached ESTABLISHED: move it to the accept queue.
  * Returns false when the accept queue is full (the ACK is then dropped and
  * the child stays in SYN_RECV, as Linux does). */
@@ -176,6 +211,23 @@ void tcp_send_ack(struct tcb *tcb, usec_t now);
 void tcp_ack_owed(struct tcb *tcb, usec_t now);
 /* RFC 5961 §3.2/§4.2: the same ACK, rate limited per stack (§7). */
 void tcp_send_challenge_ack(struct tcb *tcb, usec_t now);
+/* RFC 5961 §7's per-stack limit: may one more challenge ACK go now?
+ * Counts it (or counts it as limited) and traces it under `subject`. */
+bool tcp_challenge_ack_allowed(struct tcp *tcp, const char *subject, usec_t now);
+/* A segment of a connection that has no tcb (a SYN cache entry, a SYN
+ * cookie): <SEQ=seq><ACK=ack><CTL=flags>, window as given; a SYN carries
+ * <mss> and, when wscale >= 0, <nop,wscale>, laid out as header_for() does. */
+struct tcp_no_tcb_segment {
+    uint32_t local_ip, remote_ip;
+    uint16_t local_port, remote_port;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t window;
+    uint16_t mss;
+    int wscale;
+};
+int tcp_send_no_tcb(struct tcp *tcp, const struct tcp_no_tcb_segment *s, bool is_rtx,
+                    usec_t now);
 /* <SEQ=SND.NXT><CTL=RST>, for ABORT. */
 void tcp_send_rst(struct tcb *tcb, usec_t now);
 /* The reply to a segment no connection wants (RFC 9293 §3.10.7.1):
@@ -218,6 +270,9 @@ void tcp_persist_check(struct tcb *tcb, usec_t now);
 void tcp_delack_arm(struct tcb *tcb, usec_t now);
 /* Start FIN-WAIT-2's timeout for an orphaned connection. */
 void tcp_fin_wait_2_timer_arm(struct tcb *tcb, usec_t now);
+/* RFC 6298 §5.5's backoff for a timer that has no tcb (a SYN cache
+ * entry): `rto` after one more timeout, by back_off()'s rule. */
+usec_t tcp_rto_backed_off(struct tcb *listener, usec_t rto, usec_t now);
 
 #ifdef __cplusplus
 }

@@ -1,27 +1,30 @@
 /*
  * tcp_listen.c — a listening connection: SEGMENT ARRIVES in LISTEN
- * (RFC 9293 §3.10.7.2), its two queues, and accept.
+ * (RFC 9293 §3.10.7.2), its queue of completed connections, and accept.
  *
- *   SYN ──► child tcb in SYN_RECV ──(final ACK)──► ESTABLISHED ──► accept()
- *           on the listener's syn_queue            on its accept_queue
+ *   SYN ──► SYN cache entry ──(final ACK)──► tcb: SYN_RECV ──► ESTABLISHED ──► accept()
+ *           tcp_syncache.c                   tcp_listen_complete           on its accept_queue
  *
- * Each SYN makes a child tcb (a copy of the listener, as RFC 9293 §3.10.7.2
- * describes: "fill in ... the foreign socket"), which answers with SYN+ACK
- * and waits in the SYN queue for the final ACK; then it moves to the accept
- * queue until the application calls accept(). Both queues are bounded:
- * max_syn_backlog pending handshakes, `backlog` completed connections.
- * When either is full, a new SYN is dropped without an answer (no RST), and
- * counted: the client's SYN retransmission tries again later, when there may
- * be room. That bound is what a SYN flood (the seed's 三次握手的隐患) fills
- * with spoofed SYNs whose SYN+ACKs are never answered (RFC 4987 §2).
+ * A SYN does not get a tcb: it gets an entry in the listener's SYN cache
+ * (tcp_syncache.h), a few dozen bytes that remember the handshake and send
+ * (and resend) the SYN+ACK. Only the final ACK builds the connection — a
+ * copy of the listener, as RFC 9293 §3.10.7.2 describes: "fill in ... the
+ * foreign socket" — in SYN_RECV, and that same ACK takes it to ESTABLISHED
+ * (fifth check, tcp_input.c) and onto the accept queue until the
+ * application calls accept(). Both are bounded: max_syn_backlog entries,
+ * `backlog` completed connections. When either is full, a new SYN is
+ * dropped without an answer (no RST), and counted: the client's SYN
+ * retransmission tries again later, when there may be room. The cache's
+ * bound is what a SYN flood (the seed's 三次握手的隐患) fills with spoofed
+ * SYNs whose SYN+ACKs are never answered (RFC 4987 §2).
  *
  * The defence (RFC 4987 §3.6): with cfg.syncookies on, a SYN that finds the
- * SYN queue full is answered with a SYN+ACK whose ISS is a cookie
+ * cache full is answered with a SYN+ACK whose ISS is a cookie
  * (tcp_syncookie.c) and nothing is kept; a final ACK that matches no
- * connection is checked as a cookie, and only a valid one makes a child —
- * born in SYN_RECV and moved to ESTABLISHED by that very ACK. A flood then
- * costs the listener a bounded queue and no memory per spoofed SYN, and
- * real clients still get in. With cookies off, a student sees the queue
+ * connection is checked as a cookie, and only a valid one makes a
+ * connection — through tcp_listen_complete, as from a cache entry. A flood
+ * then costs the listener a bounded table and no memory per spoofed SYN,
+ * and real clients still get in. With cookies off, a student sees the cache
  * fill and the counters (syncache_overflowed, syn_queue_full) climb.
  */
 #include "stack/transport/tcp_internal.h"
@@ -88,7 +91,7 @@ void tcp_listen_unlink(struct tcb *child)
     child->parent = NULL;
 }
 
-/* A new child for a SYN that passed the backlog checks. */
+/* A new child for the 4-tuple of seg (the final ACK of its handshake). */
 static struct tcb *make_child(struct tcb *listener, const struct tcp_seg *seg)
 {
     struct tcb *child = tcp_tcb_alloc(listener->tcp);
@@ -109,6 +112,50 @@ static struct tcb *make_child(struct tcb *listener, const struct tcp_seg *seg)
     return child;
 }
 
+void tcp_listen_complete(struct tcb *listener, const struct tcp_handshake *hs,
+                         struct tcp_seg *seg, usec_t now)
+{
+    struct tcb *child = make_child(listener, seg);
+    uint32_t wnd;
+
+    if (!child)
+        return;   /* out of memory: the client's retransmission tries again */
+    /* What the SYN set (RFC 9293 §3.10.7.2): IRS and RCV.NXT; our ISS, with
+     * SND.UNA = ISS and SND.NXT = ISS + 1 (the SYN+ACK was sent). */
+    child->irs = hs->irs;
+    child->rcv_nxt = hs->irs + 1;
+    tcp_tcb_init_send(child, hs->iss, now);
+    tcp_apply_syn_options(child, hs->wscale_ok, hs->snd_wscale, hs->peer_mss);
+    /* The window our SYN+ACK offered: its right edge never moves left. */
+    wnd = (uint32_t)(child->rcvbuf.cap > 65535 ? 65535 : child->rcvbuf.cap);
+    child->rcv_wnd = wnd;
+    child->rcv_adv = child->rcv_nxt + wnd;
+    child->rcv_acked = child->rcv_nxt;
+    child->snd_wnd = hs->peer_window;
+    child->max_snd_wnd = hs->peer_window;
+    child->snd_wl1 = hs->irs;   /* the SYN's: older than this ACK, which updates it */
+    child->snd_nxt = hs->iss + 1;
+    child->snd_max = hs->iss + 1;
+    /* The handshake's RTT sample is taken in established() unless the
+     * SYN+ACK was retransmitted (Karn; RFC 6298 §5.7 then starts at 3 s). */
+    child->opened_at = hs->synack_sent;
+    child->retries = hs->retries;
+    tcp_hash_insert(child);
+    child->parent = listener;
+    tcb_queue_push(&listener->syn_queue, child);
+    if (hs->announced)
+        child->state = TCP_SYN_RECV;   /* counted and traced when the SYN came */
+    else
+        tcp_set_state(child, TCP_SYN_RECV, now);
+    /* Should the ACK not take it further (the lab 6 sequence check may be
+     * stricter than the cache's), it is an ordinary SYN_RECV connection:
+     * its SYN+ACK is retransmitted and it gives up in time. */
+    tcp_rto_arm(child, now);
+    /* The ACK itself now takes the child to ESTABLISHED (fifth check) and
+     * delivers any data it carries. */
+    tcp_input_synchronized(child, seg, now);
+}
+
 /* RFC 4987 §3.6: an ACK for no connection may complete a handshake whose
  * SYN was answered with a cookie. True when the segment was used (a
  * connection was built, or the ACK was dropped for a full accept queue);
@@ -117,8 +164,7 @@ static bool cookie_ack(struct tcb *listener, struct tcp_seg *seg, usec_t now)
 {
     struct tcp *tcp = listener->tcp;
     int idx = tcp_cookie_check(tcp, seg, now);
-    uint32_t iss = seg->h.ack - 1;
-    struct tcb *child;
+    struct tcp_handshake hs;
 
     if (idx < 0) {
         tcp->stats.syncookies_rejected++;
@@ -127,47 +173,34 @@ static bool cookie_ack(struct tcb *listener, struct tcp_seg *seg, usec_t now)
         return false;
     }
     if (listener->accept_queue.count >= listener->backlog) {
-        /* As for a queued child: drop the ACK; the client's data or its
+        /* As for a cache entry: drop the ACK; the client's data or its
          * retransmission brings the cookie again while it is valid. */
         tcp->stats.accept_queue_full++;
         return true;
     }
-    child = make_child(listener, seg);
-    if (!child)
-        return true;
-    /* Rebuild what the SYN would have set (RFC 9293 §3.10.7.2): IRS is the
-     * segment's SEQ - 1, our ISS is its ACK - 1. */
-    child->irs = seg->h.seq - 1;
-    child->rcv_nxt = seg->h.seq;
-    child->rcv_adv = child->rcv_nxt;
-    tcp_tcb_init_send(child, iss, now);
-    /* The cookie's MSS, never more than our own; no window scaling (our
-     * SYN+ACK did not offer it, see tcp_syncookie.c). */
-    child->snd_mss = tcp_cookie_mss[idx] < child->rcv_mss ? tcp_cookie_mss[idx] : child->rcv_mss;
-    child->wscale_ok = false;
-    child->snd_wscale = 0;
-    child->rcv_wscale = 0;
-    child->snd_wnd = seg->h.window;
-    child->max_snd_wnd = seg->h.window;
-    child->snd_wl1 = seg->h.seq - 1;   /* older than this ACK: it updates the window */
-    child->snd_nxt = iss + 1;
-    child->snd_max = iss + 1;
-    /* We do not know when the SYN+ACK left: no RTT sample from the
-     * handshake (as after a retransmitted SYN+ACK, RFC 6298 §5.7). */
-    child->retries = 1;
-    tcp_hash_insert(child);
-    child->parent = listener;   /* on no queue until established moves it */
-    tcp_set_state(child, TCP_SYN_RECV, now);
+    /* Rebuild what the SYN would have set: IRS is the segment's SEQ - 1,
+     * our ISS is its ACK - 1. The cookie's MSS (never more than our own);
+     * no window scaling (our SYN+ACK did not offer it, see
+     * tcp_syncookie.c). We do not know when the SYN+ACK left: no RTT
+     * sample from the handshake (retries 1, as after a retransmission). */
+    hs = (struct tcp_handshake){
+        .iss = seg->h.ack - 1,
+        .irs = seg->h.seq - 1,
+        .peer_mss = tcp_cookie_mss[idx],
+        .wscale_ok = false,
+        .peer_window = seg->h.window,
+        .synack_sent = now,
+        .retries = 1,
+        .announced = false,
+    };
     tcp->stats.syncookies_accepted++;
-    trace_note(tcp->trace, now, tcp->node, child->subject, "SYN cookie accepted: MSS %u",
-               child->snd_mss);
-    /* The ACK itself now takes the child to ESTABLISHED (fifth check) and
-     * delivers any data it carries. */
-    tcp_input_synchronized(child, seg, now);
+    trace_note(tcp->trace, now, tcp->node, listener->subject, "SYN cookie accepted: MSS %u",
+               tcp_cookie_mss[idx]);
+    tcp_listen_complete(listener, &hs, seg, now);
     return true;
 }
 
-/* RFC 4987 §3.6: the SYN queue is full; answer without keeping state. */
+/* RFC 4987 §3.6: the SYN cache is full; answer without keeping state. */
 static void send_cookie(struct tcb *listener, struct tcp_seg *seg, usec_t now)
 {
     struct tcp *tcp = listener->tcp;
@@ -182,9 +215,14 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
 {
     struct tcp *tcp = listener->tcp;
     const struct tcp_hdr *h = &seg->h;
-    struct tcb *child;
-    uint32_t iss;
+    struct tcp_syncache_entry *e;
 
+    /* A handshake in progress: SYN-RECEIVED, played by the cache entry. */
+    e = tcp_syncache_lookup(listener, seg->dst_ip, seg->src_ip, h->src_port);
+    if (e) {
+        tcp_syncache_input(listener, e, seg, now);
+        return;
+    }
     /* "First, check for a RST: an incoming RST segment could not be valid
      * since it could not have been sent in response to anything sent by this
      * incarnation of the connection. An incoming RST should be ignored." */
@@ -211,7 +249,7 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
     /* "Third, check for a SYN" — after the backlog checks, which the RFC
      * leaves to the implementation. Dropping silently, not resetting, lets
      * the client retry (Linux does the same). */
-    if (listener->syn_queue.count >= tcp->cfg.max_syn_backlog) {
+    if (tcp_syncache_full(listener)) {
         tcp->stats.syncache_overflowed++;
         if (tcp->cfg.syncookies && listener->accept_queue.count < listener->backlog) {
             send_cookie(listener, seg, now);
@@ -219,7 +257,7 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
         }
         tcp->stats.syn_queue_full++;
         trace_note(tcp->trace, now, tcp->node, listener->subject,
-                   "SYN dropped: SYN queue full (%u)", listener->syn_queue.count);
+                   "SYN dropped: SYN cache full (%u)", tcp->cfg.max_syn_backlog);
         return;
     }
     if (listener->accept_queue.count >= listener->backlog) {
@@ -228,35 +266,7 @@ void tcp_listen_input(struct tcb *listener, struct tcp_seg *seg, uint32_t iss_hi
                    "SYN dropped: accept queue full (%u)", listener->accept_queue.count);
         return;
     }
-    child = make_child(listener, seg);
-    if (!child)
-        return;
-    /* "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be
-     * selected and a SYN segment sent of the form
-     * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. SND.NXT is set to ISS+1 and
-     * SND.UNA to ISS. The connection state should be changed to
-     * SYN-RECEIVED." Data on the SYN is not kept (the peer sends it again
-     * after the handshake); tunlab has no TCP Fast Open. */
-    child->irs = h->seq;
-    child->rcv_nxt = h->seq + 1;
-    child->rcv_adv = child->rcv_nxt;
-    iss = iss_hint ? iss_hint
-                   : tcp_isn(tcp, child->local_ip, child->local_port, child->remote_ip,
-                             child->remote_port, now);
-    tcp_tcb_init_send(child, iss, now);
-    tcp_input_syn_options(child, seg);
-    child->snd_wnd = h->window;
-    child->max_snd_wnd = h->window;
-    child->snd_wl1 = h->seq;
-    tcp_hash_insert(child);
-    child->parent = listener;
-    tcb_queue_push(&listener->syn_queue, child);
-    tcp->stats.syncache_added++;
-    tcp_set_state(child, TCP_SYN_RECV, now);
-    tcp_send_segment(child, TCP_FLAG_SYN | TCP_FLAG_ACK, iss, 0, false, now);
-    child->snd_nxt = iss + 1;
-    child->snd_max = iss + 1;
-    tcp_rto_arm(child, now);
+    tcp_syncache_add(listener, seg, iss_hint, now);
 }
 
 bool tcp_listen_child_established(struct tcb *child, usec_t now)
@@ -283,6 +293,8 @@ bool tcp_listen_child_established(struct tcb *child, usec_t now)
 void tcp_listen_close_children(struct tcb *listener, usec_t now)
 {
     struct tcb *child;
+
+    tcp_syncache_clear(listener, now);
 
     /* Handshakes in progress vanish silently (the client's SYN+ACK ... ACK
      * then meets no connection and is answered with RST); completed ones

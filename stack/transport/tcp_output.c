@@ -310,10 +310,8 @@ void tcp_ack_owed(struct tcb *tcb, usec_t now)
     tcp_delack_arm(tcb, now);
 }
 
-void tcp_send_challenge_ack(struct tcb *tcb, usec_t now)
+bool tcp_challenge_ack_allowed(struct tcp *tcp, const char *subject, usec_t now)
 {
-    struct tcp *tcp = tcb->tcp;
-
     /* RFC 5961 §7: a system-wide limit on challenge ACKs, so that spoofed
      * segments cannot turn us into an ACK amplifier. Linux randomises the
      * limit to close a side channel (CVE-2016-5696); we keep it exact so
@@ -324,12 +322,50 @@ void tcp_send_challenge_ack(struct tcb *tcb, usec_t now)
     }
     if (tcp->challenge_count >= tcp->cfg.challenge_ack_limit) {
         tcp->stats.challenge_acks_limited++;
-        return;
+        return false;
     }
     tcp->challenge_count++;
     tcp->stats.challenge_acks++;
-    trace_note(tcp->trace, now, tcp->node, tcb->subject, "challenge ACK (RFC 5961)");
-    tcp_send_ack(tcb, now);
+    trace_note(tcp->trace, now, tcp->node, subject, "challenge ACK (RFC 5961)");
+    return true;
+}
+
+void tcp_send_challenge_ack(struct tcb *tcb, usec_t now)
+{
+    if (tcp_challenge_ack_allowed(tcb->tcp, tcb->subject, now))
+        tcp_send_ack(tcb, now);
+}
+
+int tcp_send_no_tcb(struct tcp *tcp, const struct tcp_no_tcb_segment *s, bool is_rtx,
+                    usec_t now)
+{
+    struct tcp_hdr h;
+    struct pkb *p = pkb_alloc(PKB_DEFAULT_HEADROOM, 0);
+
+    if (!p)
+        return -ENOBUFS;
+    tcp_hdr_init(&h);
+    h.src_port = s->local_port;
+    h.dst_port = s->remote_port;
+    h.seq = s->seq;
+    h.ack = s->ack;
+    h.flags = s->flags;
+    h.window = s->window;
+    if (s->flags & TCP_FLAG_SYN) {
+        /* As header_for() writes a SYN+ACK: our MSS, and a window scale
+         * only when the peer's SYN offered one (RFC 7323 §2.2). */
+        h.opt.has_mss = true;
+        h.opt.mss = s->mss;
+        if (s->wscale >= 0) {
+            h.opt.has_wscale = true;
+            h.opt.wscale = (uint8_t)s->wscale;
+        }
+    }
+    if (is_rtx)
+        tcp->stats.retrans_segs++;
+    else
+        tcp->stats.segs_out++;
+    return transmit(tcp, p, &h, s->local_ip, s->remote_ip, now);
 }
 
 void tcp_send_rst(struct tcb *tcb, usec_t now)

@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "stack/net/ip4.h"
 
@@ -69,11 +70,27 @@ static void fill_info(const struct tcb *tcb, struct tcp_conn_info *info, usec_t 
     fill_detail(tcb, info);
 }
 
-/* Listeners first, then by local port, then remote port (like ss). */
-static int compare_tcbs(const void *a, const void *b)
+/* A half-open connection: an entry of a listener's SYN cache, shown as
+ * SYN-RECV with its SYN+ACK timer, as ss shows Linux's request sockets. */
+static void fill_entry_info(const struct tcb *listener, const struct tcp_syncache_entry *e,
+                            struct tcp_conn_info *info, usec_t now)
 {
-    const struct tcb *x = *(const struct tcb *const *)a;
-    const struct tcb *y = *(const struct tcb *const *)b;
+    memset(info, 0, sizeof *info);
+    info->state = TCP_SYN_RECV;
+    info->local_ip = e->local_ip;
+    info->local_port = listener->local_port;
+    info->remote_ip = e->remote_ip;
+    info->remote_port = e->remote_port;
+    info->timer = "on";
+    info->timer_left = e->next_rtx > now ? e->next_rtx - now : 0;
+    info->retries = e->retries;
+    info->orphan = true;   /* no user holds it: accept() cannot see it yet */
+}
+
+/* Listeners first, then by local port, then remote port (like ss). */
+static int compare_infos(const void *a, const void *b)
+{
+    const struct tcp_conn_info *x = a, *y = b;
     int lx = x->state == TCP_LISTEN, ly = y->state == TCP_LISTEN;
 
     if (lx != ly)
@@ -87,31 +104,45 @@ static int compare_tcbs(const void *a, const void *b)
     return 0;
 }
 
+struct listing {
+    struct tcp_conn_info *v;
+    size_t n;
+    usec_t now;
+};
+
+static void add_entry(void *ctx, const struct tcb *listener, const struct tcp_syncache_entry *e)
+{
+    struct listing *l = ctx;
+
+    fill_entry_info(listener, e, &l->v[l->n++], l->now);
+}
+
 void tcp_foreach_conn(struct tcp *tcp, tcp_conn_fn fn, void *ctx, usec_t now)
 {
-    size_t n = 0, i = 0;
-    struct tcb **v;
-    struct tcp_conn_info info;
+    size_t cap = 0;
+    struct listing l = {.now = now};
 
     for (struct tcb *t = tcp->all; t; t = t->all_next)
-        n++;
-    if (n == 0)
+        cap += 1 + (t->syncache ? t->syncache->count : 0);
+    if (cap == 0)
         return;
-    v = malloc(n * sizeof *v);
-    if (!v)
+    l.v = malloc(cap * sizeof *l.v);
+    if (!l.v)
         return;
-    for (struct tcb *t = tcp->all; t; t = t->all_next)
-        v[i++] = t;
-    qsort(v, n, sizeof *v, compare_tcbs);
-    for (i = 0; i < n; i++) {
+    for (struct tcb *t = tcp->all; t; t = t->all_next) {
         /* A bound socket that never listened nor connected is not a
          * connection; ss -t lists it only with -a as UNCONN. Skip it. */
-        if (v[i]->state == TCP_CLOSED && !v[i]->remote_port)
+        if (t->state == TCP_CLOSED && !t->remote_port)
             continue;
-        fill_info(v[i], &info, now);
-        fn(ctx, &info);
+        memset(&l.v[l.n], 0, sizeof l.v[l.n]);
+        fill_info(t, &l.v[l.n++], now);
+        if (t->state == TCP_LISTEN)
+            tcp_syncache_foreach(t, add_entry, &l);
     }
-    free(v);
+    qsort(l.v, l.n, sizeof *l.v, compare_infos);
+    for (size_t i = 0; i < l.n; i++)
+        fn(ctx, &l.v[i]);
+    free(l.v);
 }
 
 static void print_one(void *ctx, const struct tcp_conn_info *c)
@@ -182,10 +213,13 @@ void tcp_print_stats(const struct tcp *tcp, FILE *out)
     LINE(s->drop_syn_sent, "segments SYN-SENT could not use");
     LINE(s->ooo_queued, "out-of-order segments held");
     LINE(s->drop_out_of_order, "out-of-order segments dropped (too many holes)");
-    LINE(s->syn_queue_full, "SYNs dropped because the SYN queue was full");
-    LINE(s->syncache_added, "SYNs given a place in the SYN queue");
-    LINE(s->syncache_dropped, "SYN queue entries that never completed");
-    LINE(s->syncache_overflowed, "SYNs that found the SYN queue full");
+    LINE(s->syn_queue_full, "SYNs dropped because the SYN cache was full");
+    LINE(s->syncache_added, "SYNs given an entry in the SYN cache");
+    LINE(s->syncache_completed, "SYN cache entries completed by the final ACK");
+    LINE(s->syncache_dropped, "SYN cache entries that never completed");
+    LINE(s->syncache_timed_out, "SYN cache entries timed out (SYN+ACK unanswered)");
+    LINE(s->syncache_reset, "SYN cache entries reset by the peer");
+    LINE(s->syncache_overflowed, "SYNs that found the SYN cache full");
     LINE(s->syncookies_sent, "SYN cookies sent (RFC 4987)");
     LINE(s->syncookies_accepted, "SYN cookies accepted: connections built from the final ACK");
     LINE(s->syncookies_rejected, "ACKs to a listener with a bad or too old cookie");

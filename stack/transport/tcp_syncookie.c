@@ -4,8 +4,8 @@
  *
  * The attack: spoofed SYNs each make the listener keep a half-open
  * connection and retransmit a SYN+ACK that nobody answers, until the
- * bounded SYN queue (max_syn_backlog) is full and real clients' SYNs are
- * dropped. The defence: when the queue is full, keep no state at all.
+ * bounded SYN cache (max_syn_backlog) is full and real clients' SYNs are
+ * dropped. The defence: when the cache is full, keep no state at all.
  * Everything the server must remember about the handshake is encoded in
  * its own ISS, which the client echoes back as ACK-1 in the final ACK:
  *
@@ -117,31 +117,19 @@ int tcp_cookie_check(struct tcp *tcp, const struct tcp_seg *seg, usec_t now)
 int tcp_cookie_send_synack(struct tcp *tcp, const struct tcb *listener,
                            const struct tcp_seg *seg, uint32_t iss, usec_t now)
 {
-    struct tcp_hdr h;
-    struct pkb *p = pkb_alloc(PKB_DEFAULT_HEADROOM, 0);
     size_t wnd = listener->rcvbuf.cap;
-    int err;
+    struct tcp_no_tcb_segment s = {
+        .local_ip = seg->dst_ip,
+        .remote_ip = seg->src_ip,
+        .local_port = seg->h.dst_port,
+        .remote_port = seg->h.src_port,
+        .seq = iss,
+        .ack = seg->h.seq + 1,
+        .flags = TCP_FLAG_SYN | TCP_FLAG_ACK,
+        .window = (uint16_t)(wnd > 65535 ? 65535 : wnd),   /* unscaled: no wscale offered */
+        .mss = tcp_mss_for(tcp, seg->src_ip),
+        .wscale = -1,
+    };
 
-    if (!p)
-        return -ENOBUFS;
-    tcp_hdr_init(&h);
-    h.src_port = seg->h.dst_port;
-    h.dst_port = seg->h.src_port;
-    h.seq = iss;
-    h.ack = seg->h.seq + 1;
-    h.flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
-    h.window = (uint16_t)(wnd > 65535 ? 65535 : wnd);   /* unscaled: no wscale offered */
-    h.opt.has_mss = true;
-    h.opt.mss = tcp_mss_for(tcp, seg->src_ip);
-    err = tcp_hdr_emit(p, &h);
-    if (err < 0) {
-        pkb_free(p);
-        return err;
-    }
-    tcp_checksum_fill(p, seg->dst_ip, seg->src_ip);
-    tcp->stats.segs_out++;
-    err = ip4_output(tcp->ip, p, seg->dst_ip, seg->src_ip, IP4_PROTO_TCP, now);
-    if (err < 0)
-        tcp->stats.out_no_route++;
-    return err;
+    return tcp_send_no_tcb(tcp, &s, false, now);
 }

@@ -120,6 +120,20 @@ static void give_up(struct tcb *tcb, usec_t now)
     tcp_tcb_done(tcb, err, now);
 }
 
+usec_t tcp_rto_backed_off(struct tcb *listener, usec_t rto, usec_t now)
+{
+    /* A listener has no retransmission of its own, so its rto field is
+     * free to lend: the SYN cache's entries back off by the very rule a
+     * connection uses (back_off, lab 7), without a tcb each. */
+    usec_t own = listener->rto;
+
+    listener->rto = rto;
+    back_off(listener, now);
+    rto = listener->rto;
+    listener->rto = own;
+    return rto;
+}
+
 static void retransmit_syn(struct tcb *tcb, usec_t now)
 {
     uint8_t flags = TCP_FLAG_SYN;

@@ -4,7 +4,7 @@
 // tun0's /24; their SYN+ACKs come back to a namespace that does not forward,
 // so nothing leaves it) to 10.0.0.2:80 while curl fetches a page.
 //   cookies on:  curl succeeds during the flood; cookies are counted;
-//   cookies off: the SYN queue fills and the counters say so.
+//   cookies off: the SYN cache fills and the counters say so.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>

@@ -1,9 +1,9 @@
-// tcp_backlog_test — the listen backlog: handshakes in progress (SYN_RECV)
-// and completed connections waiting for accept() are kept in two bounded
-// queues; when either is full, a further SYN is dropped silently (no RST)
-// and counted, so the client's SYN retransmission can try again later. The
-// seed's SYN flood (三次握手的隐患) is the SYN queue filling with SYNs
-// whose SYN+ACKs are never answered.
+// tcp_backlog_test — the listen backlog: handshakes in progress (SYN_RECV,
+// entries of the listener's SYN cache) and completed connections waiting
+// for accept() are both bounded; when either is full, a further SYN is
+// dropped silently (no RST) and counted, so the client's SYN retransmission
+// can try again later. The seed's SYN flood (三次握手的隐患) is the SYN
+// cache filling with SYNs whose SYN+ACKs are never answered.
 #include <gtest/gtest.h>
 
 #include "tests/tcp/tcp_harness.h"

@@ -1,5 +1,6 @@
 // tcp_synflood_test.cc — the SYN flood defence (RFC 4987; the seed's
-// 三次握手的隐患): the bounded SYN queue, and SYN cookies when it is full.
+// 三次握手的隐患): the bounded SYN cache (tcp_syncache.h), and SYN cookies
+// when it is full.
 // One stack on a capture device, virtual time; the test plays the clients,
 // spoofed and real.
 #include <gtest/gtest.h>
@@ -76,7 +77,7 @@ TEST(TcpSynflood, CookiesOffTheQueueFillsAndFurtherSynsAreDropped)
     rng_seed(&r, kSeed);
     Flood(s, &r, 200);
     const tcp_stats &st = s.stats();
-    EXPECT_EQ(st.syncache_added, kQueue) << "the queue holds at most max_syn_backlog";
+    EXPECT_EQ(st.syncache_added, kQueue) << "the SYN cache holds at most max_syn_backlog";
     EXPECT_EQ(st.syncache_overflowed, 200u - kQueue);
     EXPECT_EQ(st.syn_queue_full, 200u - kQueue);
     EXPECT_EQ(st.syncookies_sent, 0u);
@@ -84,11 +85,11 @@ TEST(TcpSynflood, CookiesOffTheQueueFillsAndFurtherSynsAreDropped)
     // A legitimate client now: its SYN is dropped silently.
     s.Inject(Syn(kPeer, 40000, 1000));
     Sent seg;
-    EXPECT_FALSE(PopSynAck(s, 40000, &seg)) << "no answer while the queue is full\n" << s.Dump();
+    EXPECT_FALSE(PopSynAck(s, 40000, &seg)) << "no answer while the SYN cache is full\n" << s.Dump();
     EXPECT_EQ(st.syn_queue_full, 200u - kQueue + 1);
 
     // The half-open entries time out after their SYN+ACK retries and leave
-    // the queue: counted as dropped, and the queue has room again.
+    // the SYN cache: counted as dropped, and it has room again.
     s.RunFor(usec_from_sec(200));
     s.Clear();
     EXPECT_EQ(st.syncache_dropped, kQueue);
@@ -153,7 +154,7 @@ TEST(TcpSynflood, CookiesOnAFloodLeavesMemoryBoundedAndARealClientGetsIn)
     tcp_close(l, s.now());
 }
 
-// Fill the queue so that the next SYN gets a cookie.
+// Fill the SYN cache so that the next SYN gets a cookie.
 void FillQueue(OneStack &s)
 {
     for (unsigned i = 0; i < kQueue; i++)
@@ -226,7 +227,7 @@ TEST(TcpSynflood, AFreshCookieWithinTwoSlotsIsAccepted)
     s.Inject(Syn(kPeer, 40000, 1000));
     Sent synack;
     ASSERT_TRUE(PopSynAck(s, 40000, &synack));
-    s.RunFor(usec_from_sec(64));   // one slot later (and the queue's entries expire)
+    s.RunFor(usec_from_sec(64));   // one slot later (and the cache's entries expire)
     s.Inject({.sport = 40000, .dport = 80, .seq = 1001, .ack = synack.h.seq + 1,
               .flags = TCP_FLAG_ACK});
     EXPECT_EQ(s.stats().syncookies_accepted, 1u) << s.Dump();
