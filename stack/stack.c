@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/core/pkb.h"
 #include "stack/link/arp.h"
 #include "stack/link/ethernet.h"
 #include "stack/net/icmp.h"
@@ -23,6 +24,17 @@
 
 struct stack *stack_new(const struct stack_config *cfg)
 {
+    return stack_new_ex(cfg, NULL);
+}
+
+struct stack *stack_new_ex(const struct stack_config *cfg, const struct stack_limits *limits)
+{
+    static const struct stack_limits defaults;   /* all zero: every default */
+    struct ip4_config ip_cfg = {0};
+    struct tcp_config tcp_cfg;
+
+    if (limits == NULL)
+        limits = &defaults;
     struct stack *st = calloc(1, sizeof(*st));
     if (st == NULL)
         return NULL;
@@ -30,16 +42,23 @@ struct stack *stack_new(const struct stack_config *cfg)
     rng_seed(&st->rng, cfg->seed);
     timerq_init(&st->timers);
     st->trace = cfg->trace;
+    if (limits->pkb_memory != 0)
+        pkb_set_limit(limits->pkb_memory);
 
-    /* Bottom up: IPv4 (with ICMP), then the transports on top of it. */
-    st->ip = ip4_new(NULL, &st->timers, &st->rng, st->trace, st->name);
+    /* Bottom up: IPv4 (with ICMP), then the transports on top of it. Zero
+     * fields of the configs mean "the layer's default". */
+    ip_cfg.reass_max_bytes = limits->reass_max_bytes;
+    ip_cfg.reass_max_datagrams = limits->reass_max_datagrams;
+    st->ip = ip4_new(&ip_cfg, &st->timers, &st->rng, st->trace, st->name);
     if (st->ip == NULL)
         goto fail;
     st->icmp = ip4_icmp(st->ip);
     st->udp = udp_new(st->ip, st->icmp, &st->rng, st->trace, st->name);
     if (st->udp == NULL)
         goto fail;
-    st->tcp = tcp_new(st->ip, &st->timers, &st->rng, st->trace, st->name, NULL);
+    tcp_config_default(&tcp_cfg);
+    tcp_cfg.max_tw_buckets = limits->tcp_max_tw_buckets;
+    st->tcp = tcp_new(st->ip, &st->timers, &st->rng, st->trace, st->name, &tcp_cfg);
     if (st->tcp == NULL)
         goto fail;
 

@@ -13,6 +13,7 @@
 #ifndef TUNLAB_STACK_H
 #define TUNLAB_STACK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -60,8 +61,22 @@ struct stack {
     struct sock_table *socks;
 };
 
-/* Returns NULL when out of memory. */
+/* Resource limits (issue 11); a zero field means "the default". They are a
+ * struct of their own rather than fields of stack_config so that the many
+ * `{name, seed, trace}` initializers keep compiling without warnings. */
+struct stack_limits {
+    size_t pkb_memory;          /* bytes all packet buffers may hold: PKB_DEFAULT_LIMIT,
+                                   64 MiB. Process-wide (pkb_set_limit): set here, it
+                                   applies to every stack in the process; 0 leaves it
+                                   as it is */
+    size_t reass_max_bytes;     /* fragments held for reassembly: 256 KiB */
+    size_t reass_max_datagrams; /* datagrams being reassembled at once: 64 */
+    unsigned tcp_max_tw_buckets; /* TCP connections in TIME-WAIT: 32768 */
+};
+
+/* Returns NULL when out of memory. stack_new takes every default limit. */
 struct stack *stack_new(const struct stack_config *cfg);
+struct stack *stack_new_ex(const struct stack_config *cfg, const struct stack_limits *limits);
 /* Frees every layer; devices are not closed (their owner does that). */
 void stack_free(struct stack *st);
 

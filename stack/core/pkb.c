@@ -20,6 +20,9 @@
  *
  * Accounting is process-wide and uses C11 atomics: tests run two stacks in
  * one process, and a device thread may free packets another thread made.
+ * The memory limit (pkb_set_limit) is checked against the same count: an
+ * allocation first reserves its bytes (charge), and is refused if that
+ * would pass the limit.
  */
 #include "stack/core/pkb.h"
 
@@ -33,6 +36,8 @@ static _Atomic uint64_t live_buffers;
 static _Atomic uint64_t live_bytes;
 static _Atomic uint64_t allocations;
 static _Atomic uint64_t failures;
+static _Atomic uint64_t over_limit;
+static _Atomic uint64_t limit_bytes = PKB_DEFAULT_LIMIT;
 
 /* The cached block size: 2 KiB with the header, room for a 1500-byte packet
  * with PKB_DEFAULT_HEADROOM in front (and a TAP frame's 14 bytes more). */
@@ -120,6 +125,33 @@ static void block_put(struct pkb *p)
     cache.count++;
 }
 
+void pkb_set_limit(size_t bytes)
+{
+    atomic_store_explicit(&limit_bytes, bytes, memory_order_relaxed);
+}
+
+size_t pkb_limit(void)
+{
+    return (size_t)atomic_load_explicit(&limit_bytes, memory_order_relaxed);
+}
+
+/* Reserve cap bytes of the limit for a new packet; false if they do not
+ * fit. A compare-and-swap loop, so two threads cannot both take the last
+ * bytes. */
+static bool charge(size_t cap)
+{
+    uint64_t limit = atomic_load_explicit(&limit_bytes, memory_order_relaxed);
+    uint64_t used = atomic_load_explicit(&live_bytes, memory_order_relaxed);
+
+    do {
+        if (cap > limit || used > limit - cap)
+            return false;
+    } while (!atomic_compare_exchange_weak_explicit(&live_bytes, &used, used + cap,
+                                                    memory_order_relaxed,
+                                                    memory_order_relaxed));
+    return true;
+}
+
 struct pkb *pkb_alloc(size_t headroom, size_t size)
 {
     struct pkb *p;
@@ -128,10 +160,16 @@ struct pkb *pkb_alloc(size_t headroom, size_t size)
     /* headroom + size wrapped around, or the block size would */
     if (cap < headroom || cap > SIZE_MAX - sizeof(struct pkb))
         goto refuse;
+    if (!charge(cap)) {
+        atomic_fetch_add_explicit(&over_limit, 1, memory_order_relaxed);
+        goto refuse;
+    }
 
     p = block_get(cap);
-    if (!p)
+    if (!p) {
+        atomic_fetch_sub_explicit(&live_bytes, cap, memory_order_relaxed);
         goto refuse;
+    }
 
     p->buf = (uint8_t *)(p + 1);
     p->cap = cap;
@@ -144,7 +182,6 @@ struct pkb *pkb_alloc(size_t headroom, size_t size)
     p->next = NULL;
 
     atomic_fetch_add_explicit(&live_buffers, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&live_bytes, cap, memory_order_relaxed);
     atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
     return p;
 
@@ -254,6 +291,7 @@ struct pkb_stats pkb_stats(void)
     s.live_bytes = atomic_load_explicit(&live_bytes, memory_order_relaxed);
     s.allocations = atomic_load_explicit(&allocations, memory_order_relaxed);
     s.failures = atomic_load_explicit(&failures, memory_order_relaxed);
+    s.over_limit = atomic_load_explicit(&over_limit, memory_order_relaxed);
     return s;
 }
 

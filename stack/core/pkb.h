@@ -88,14 +88,30 @@ uint8_t *pkb_put(struct pkb *p, size_t n);
 int pkb_trim(struct pkb *p, size_t len);
 
 /* Process-wide accounting of live packet buffers, for leak checks and the
- * memory limits: how many exist now and how many bytes they hold. */
+ * memory limit: how many exist now and how many bytes they hold. */
 struct pkb_stats {
     uint64_t live_buffers;
     uint64_t live_bytes;
     uint64_t allocations;   /* ever made */
-    uint64_t failures;      /* allocations refused */
+    uint64_t failures;      /* allocations refused (for any reason) */
+    uint64_t over_limit;    /* ... of which refused by the memory limit */
 };
 struct pkb_stats pkb_stats(void);
+
+/* The memory limit: the bytes all live packet buffers of the process may
+ * hold together (the sum of their caps, what live_bytes counts). An
+ * allocation that would take live_bytes beyond it fails with NULL and is
+ * counted in over_limit, so a flood or a slow reader costs dropped packets
+ * (which every caller already counts) instead of the whole machine's
+ * memory. Like the accounting it is process-wide, shared by every stack in
+ * the process; its callers treat a refusal like a lost packet. Freed
+ * full-sized blocks a thread keeps for reuse (at most 512 KiB per thread)
+ * are not live and do not count. */
+#define PKB_DEFAULT_LIMIT ((size_t)64 * 1024 * 1024)   /* 64 MiB */
+/* Set the limit (SIZE_MAX: none). Lowering it below live_bytes frees
+ * nothing: allocations fail until enough buffers have been freed. */
+void pkb_set_limit(size_t bytes);
+size_t pkb_limit(void);
 
 /* A FIFO of packets linked through pkb->next. */
 struct pkb_queue {

@@ -59,7 +59,8 @@ struct sock_addr {
 /* Options (level is implied by the option). */
 enum sock_option {
     SOCK_OPT_REUSEADDR,      /* int: bind may reuse a port held in TIME-WAIT */
-    SOCK_OPT_RCVBUF,         /* int: receive buffer bytes */
+    SOCK_OPT_RCVBUF,         /* int: receive buffer bytes (TCP: 1..1 GiB, else -EINVAL;
+                                UDP: >= 1, clamped to UDP_MAX_RCVBUF, 8 MiB) */
     SOCK_OPT_SNDBUF,         /* int: send buffer bytes */
     SOCK_OPT_NODELAY,        /* int: TCP_NODELAY, turns Nagle off */
     SOCK_OPT_KEEPALIVE,      /* int: SO_KEEPALIVE */

@@ -113,7 +113,13 @@ struct tcp_config {
                                  it; true: it is answered with a SYN cookie
                                  (RFC 4987 §3.6, tcp_syncookie.c), as Linux's
                                  tcp_syncookies = 1 does */
+    unsigned max_tw_buckets;  /* 0 = TCP_DEFAULT_MAX_TW_BUCKETS (32768): connections
+                                 held in TIME-WAIT at once; beyond it a connection
+                                 closes without TIME-WAIT, counted in
+                                 timewait_overflow (Linux tcp_max_tw_buckets) */
 };
+
+#define TCP_DEFAULT_MAX_TW_BUCKETS 32768
 
 void tcp_config_default(struct tcp_config *cfg);
 
@@ -160,6 +166,8 @@ struct tcp_stats {
     uint64_t timewait_reacks;    /* retransmitted FINs re-ACKed in TIME-WAIT */
     uint64_t timewait_recycled;  /* new SYNs accepted in TIME-WAIT (RFC 6191) */
     uint64_t timewait_rst_ignored; /* RSTs ignored in TIME-WAIT (rfc1337) */
+    uint64_t timewait_overflow;  /* connections closed without TIME-WAIT: max_tw_buckets
+                                    were in use (Linux TCPTimeWaitOverflow) */
     uint64_t data_after_close;   /* data for a closed user: answered with RST */
     uint64_t out_no_route;       /* segments IPv4 refused (no route, no buffers) */
     uint64_t icmp_errors;        /* ICMP errors about our segments */

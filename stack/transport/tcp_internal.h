@@ -188,7 +188,9 @@ int tcp_cookie_send_synack(struct tcp *tcp, const struct tcb *listener,
 
 /* ---- tcp_timewait.c ---- */
 /* Enter TIME-WAIT (RFC 9293 §3.10.7.4 eighth check): free the buffers,
- * start the 2MSL timer. */
+ * start the 2MSL timer. When cfg.max_tw_buckets connections are in
+ * TIME-WAIT already, close instead (tcp_tcb_done): the caller must not
+ * touch tcb afterwards. */
 void tcp_timewait_enter(struct tcb *tcb, usec_t now);
 /* Restart the 2MSL timer (a retransmitted FIN arrived). */
 void tcp_timewait_restart(struct tcb *tcb, usec_t now);

@@ -20,6 +20,15 @@
  * that no old duplicate of either direction fits the new connection's
  * windows. Otherwise the SYN is an old duplicate: it gets an ACK (RFC 5961
  * §4.2's challenge ACK) and TIME-WAIT goes on.
+ *
+ * A bound on TIME-WAIT (issue 11): each TIME-WAIT connection keeps its tcb
+ * for 2MSL, so a peer that opens and closes connections quickly could make
+ * the stack hold any number of them. At most cfg.max_tw_buckets are kept
+ * (Linux's tcp_max_tw_buckets); a connection that would be one more closes
+ * at once instead — its last ACK is already sent — and timewait_overflow
+ * counts it (Linux: "time wait bucket table overflow", TCPTimeWaitOverflow).
+ * What is lost is only the protection described above, for that
+ * connection; below the bound TIME-WAIT is exactly as before.
  */
 #include "stack/transport/tcp_internal.h"
 
@@ -38,9 +47,49 @@ static usec_t two_msl(const struct tcb *tcb)
 #endif
 }
 
+static unsigned max_tw_buckets(const struct tcp *tcp)
+{
+    return tcp->cfg.max_tw_buckets ? tcp->cfg.max_tw_buckets : TCP_DEFAULT_MAX_TW_BUCKETS;
+}
+
+/* Is there room for one more connection in TIME-WAIT? tcp->timewait_held
+ * is exact unless a reset or an abort ended a TIME-WAIT (tcp_input.c,
+ * tcp_user.c do not tell us); it is never too small, so only when it says
+ * "full" is it worth one walk over the connections to count exactly. */
+static bool timewait_has_room(struct tcp *tcp)
+{
+    unsigned held = 0;
+
+    if (tcp->timewait_held < max_tw_buckets(tcp))
+        return true;
+    for (const struct tcb *t = tcp->all; t; t = t->all_next) {
+        if (t->state == TCP_TIME_WAIT)
+            held++;
+    }
+    tcp->timewait_held = held;
+    return held < max_tw_buckets(tcp);
+}
+
+/* A connection leaves TIME-WAIT through this file's own paths. */
+static void timewait_left(struct tcp *tcp)
+{
+    if (tcp->timewait_held > 0)
+        tcp->timewait_held--;
+}
+
+/* May free tcb (when over the bound): the caller must not touch it after. */
 void tcp_timewait_enter(struct tcb *tcb, usec_t now)
 {
     struct tcp *tcp = tcb->tcp;
+
+    if (!timewait_has_room(tcp)) {
+        tcp->stats.timewait_overflow++;
+        trace_note(tcp->trace, now, tcp->node, tcb->subject,
+                   "TIME-WAIT full (%u): closed without TIME-WAIT", max_tw_buckets(tcp));
+        tcp_tcb_done(tcb, 0, now);
+        return;
+    }
+    tcp->timewait_held++;
 
     /* "Enter the TIME-WAIT state. Start the time-wait timer, turn off the
      * other timers." Nothing will be sent again, so the send buffer goes;
@@ -67,6 +116,7 @@ void tcp_timewait_expired(struct timer *t, void *arg, usec_t now)
     (void)t;
     /* "If the time-wait timeout expires on a connection, delete the TCB,
      * enter the CLOSED state, and return." */
+    timewait_left(tcb->tcp);
     tcp_tcb_done(tcb, 0, now);
 }
 
@@ -97,6 +147,7 @@ static bool reopen(struct tcb *tcb, struct tcp_seg *seg, usec_t now)
     tcp->stats.timewait_recycled++;
     trace_note(tcp->trace, now, tcp->node, tcb->subject,
                "new SYN reopens the connection in TIME-WAIT (RFC 6191)");
+    timewait_left(tcp);
     tcp_tcb_done(tcb, 0, now);
     tcp_listen_input(listener, seg, iss, now);
     return true;

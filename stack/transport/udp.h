@@ -45,6 +45,10 @@ struct udp_pcb;
 
 /* Default receive queue limit of a pcb, in payload bytes. */
 #define UDP_DEFAULT_RCVBUF (64 * 1024)
+/* The largest receive queue limit a pcb may have: larger requests are
+ * clamped to it, as Linux clamps SO_RCVBUF to net.core.rmem_max. 8 MiB
+ * holds a full window of the largest RUDP receiver (4096 packets). */
+#define UDP_MAX_RCVBUF (8 * 1024 * 1024)
 
 /* Counters, printed like the Udp: section of `netstat -s`. */
 struct udp_stats {
@@ -127,7 +131,9 @@ int udp_pcb_shutdown(struct udp_pcb *pcb, bool rd, bool wr);
 /* Options. */
 void udp_pcb_set_reuseaddr(struct udp_pcb *pcb, bool on);
 bool udp_pcb_reuseaddr(const struct udp_pcb *pcb);
-/* Receive queue limit in payload bytes (>= 1). */
+/* Receive queue limit in payload bytes: 0 is -EINVAL; more than
+ * UDP_MAX_RCVBUF is clamped to it (udp_pcb_rcvbuf then says what was
+ * set). */
 int udp_pcb_set_rcvbuf(struct udp_pcb *pcb, size_t bytes);
 size_t udp_pcb_rcvbuf(const struct udp_pcb *pcb);
 

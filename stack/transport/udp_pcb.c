@@ -226,6 +226,10 @@ int udp_pcb_set_rcvbuf(struct udp_pcb *pcb, size_t bytes)
 {
     if (bytes == 0)
         return -EINVAL;
+    /* Clamped, not refused, as Linux does with rmem_max: a program asking
+     * for "as much as possible" gets the most there is. */
+    if (bytes > UDP_MAX_RCVBUF)
+        bytes = UDP_MAX_RCVBUF;
     pcb->rcvbuf = bytes;
     return 0;
 }

@@ -235,3 +235,71 @@ TEST_F(PkbTest, QueueIsFifoAndCountsBytes)
 }
 
 }  // namespace
+
+// The memory limit (issue 11): an allocation that would take the bytes in
+// use beyond it is refused with NULL and counted; freeing makes room again;
+// below the limit nothing changes.
+class PkbLimitTest : public PkbTest {
+  protected:
+    void TearDown() override
+    {
+        pkb_set_limit(PKB_DEFAULT_LIMIT);
+        PkbTest::TearDown();
+    }
+};
+
+TEST_F(PkbLimitTest, DefaultIsGenerous)
+{
+    EXPECT_EQ(pkb_limit(), PKB_DEFAULT_LIMIT);
+    EXPECT_EQ(PKB_DEFAULT_LIMIT, (size_t)64 * 1024 * 1024);
+    // A reassembled 64 KiB datagram is far below it.
+    struct pkb *p = pkb_alloc(PKB_DEFAULT_HEADROOM, 65535);
+    ASSERT_NE(p, nullptr);
+    pkb_free(p);
+}
+
+TEST_F(PkbLimitTest, AllocationBeyondTheLimitIsRefusedAndCounted)
+{
+    struct pkb_stats before = pkb_stats();
+    pkb_set_limit((size_t)before.live_bytes + 10000);
+    EXPECT_EQ(pkb_limit(), (size_t)before.live_bytes + 10000);
+
+    struct pkb *p[5] = {};
+    for (int i = 0; i < 5; i++) {
+        p[i] = pkb_alloc(0, 2000);   // 5 x 2000 = exactly the limit
+        ASSERT_NE(p[i], nullptr) << "buffer " << i << " is within the limit";
+    }
+    EXPECT_EQ(pkb_alloc(0, 1), nullptr) << "one byte more is over it";
+    EXPECT_EQ(pkb_from_bytes("x", 1, 0), nullptr);
+    EXPECT_EQ(pkb_copy(p[0]), nullptr);
+    struct pkb_stats full = pkb_stats();
+    EXPECT_EQ(full.over_limit, before.over_limit + 3);
+    EXPECT_EQ(full.failures, before.failures + 3);
+    EXPECT_EQ(full.live_bytes, before.live_bytes + 10000) << "a refusal holds nothing";
+    EXPECT_EQ(full.live_buffers, before.live_buffers + 5);
+
+    // Freeing one makes room for exactly that much.
+    pkb_free(p[4]);
+    p[4] = pkb_alloc(0, 2001);
+    EXPECT_EQ(p[4], nullptr);
+    p[4] = pkb_alloc(0, 2000);
+    EXPECT_NE(p[4], nullptr);
+    for (struct pkb *q : p)
+        pkb_free(q);
+    EXPECT_EQ(pkb_stats().over_limit, before.over_limit + 4);
+}
+
+TEST_F(PkbLimitTest, LoweringBelowWhatIsLiveFreesNothing)
+{
+    struct pkb *p = pkb_alloc(0, 3000);
+    ASSERT_NE(p, nullptr);
+    pkb_set_limit(0);   // no packet at all may be allocated now
+    EXPECT_EQ(pkb_alloc(0, 0), nullptr);
+    EXPECT_EQ(p->cap, 3000u) << "the live packet is untouched";
+    memset(p->buf, 1, p->cap);
+    pkb_free(p);
+    pkb_set_limit(SIZE_MAX);   // none
+    p = pkb_alloc(0, 3000);
+    EXPECT_NE(p, nullptr);
+    pkb_free(p);
+}

@@ -2,12 +2,15 @@
 // error or a counted drop (the ones that do not exist yet are listed in
 // tests/hostile/README.md):
 //   descriptors          socket_open -> -EMFILE after SOCK_TABLE_SIZE
-//   buffer sizes         SO_SNDBUF/SO_RCVBUF range -> -EINVAL; a full TCP send
-//                        buffer -> -EAGAIN; a full UDP queue -> rcvbuf_errors
+//   buffer sizes         SO_SNDBUF/SO_RCVBUF range -> -EINVAL (UDP: clamped to
+//                        UDP_MAX_RCVBUF); a full TCP send buffer -> -EAGAIN;
+//                        a full UDP queue -> rcvbuf_errors
 //   TCP receive window   data beyond the advertised window is not taken
 //   accept queue         SYNs beyond the backlog -> accept_queue_full
 //   ARP pending queue    packets beyond max_queued -> queue_drops
-//   (reassembly memory: ip_hostile_test's fragment flood)
+//   TIME-WAIT            beyond max_tw_buckets -> closed at once, timewait_overflow
+//   (reassembly memory: ip_hostile_test's fragment flood; the packet-buffer
+//   memory limit and the limits set through stack_new_ex: tests/stack)
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -130,6 +133,22 @@ TEST(Limits, FullUdpQueueCountsDrops)
     socket_close(h.st(), fd, h.now());
 }
 
+// UDP SO_RCVBUF above UDP_MAX_RCVBUF is clamped (Linux: rmem_max), and
+// getsockopt says what was set.
+TEST(Limits, UdpRcvbufIsClampedToItsMaximum)
+{
+    Host h(kSeed);
+    int fd = socket_open(h.st(), SOCK_TYPE_DGRAM);
+    int v = 0;
+    EXPECT_EQ(0, socket_setsockopt(h.st(), fd, SOCK_OPT_RCVBUF, INT_MAX, h.now()));
+    EXPECT_EQ(0, socket_getsockopt(h.st(), fd, SOCK_OPT_RCVBUF, &v));
+    EXPECT_EQ(UDP_MAX_RCVBUF, v);
+    EXPECT_EQ(0, socket_setsockopt(h.st(), fd, SOCK_OPT_RCVBUF, 200000, h.now()));
+    EXPECT_EQ(0, socket_getsockopt(h.st(), fd, SOCK_OPT_RCVBUF, &v));
+    EXPECT_EQ(200000, v) << "below the maximum: as asked";
+    socket_close(h.st(), fd, h.now());
+}
+
 // The accept queue: completed handshakes beyond the backlog are not
 // accepted (the final ACK or the SYN is dropped and counted, Linux's
 // ListenOverflows), so a peer cannot queue more than the backlog.
@@ -186,6 +205,121 @@ TEST(Limits, ArpPendingQueueIsBounded)
         EXPECT_EQ(48u, s->unreachable_packets);
         h.Clear();
         socket_close(h.st(), fd, h.now());
+    }
+    EXPECT_EQ(start, LiveBuffers());
+}
+
+// One connection to port 80 of the stack, which closes first; the peer
+// ACKs the stack's FIN and sends its own in the same segment, which puts
+// the stack in TIME-WAIT (RFC 9293 §3.10.7.4). Returns what the stack sent
+// in answer to that FIN.
+std::vector<Sent> CloseFromTheStack(Host &h, int listener, uint16_t pport)
+{
+    Seg syn;
+    syn.sport = pport;
+    syn.seq = 1000;
+    syn.flags = TCP_FLAG_SYN;
+    h.Inject(syn);
+    std::vector<Sent> out = h.Sent_();
+    EXPECT_EQ(1u, out.size()) << h.Dump();
+    if (out.empty())
+        return out;
+    uint32_t iss = out[0].h.seq;
+    Seg ack = syn;
+    ack.seq = 1001;
+    ack.ack = iss + 1;
+    ack.flags = TCP_FLAG_ACK;
+    h.Inject(ack);
+    sock_addr from;
+    int fd = socket_accept(h.st(), listener, &from, h.now());
+    EXPECT_GE(fd, 0) << h.Dump();
+    socket_close(h.st(), fd, h.now());
+    out = h.Sent_();
+    EXPECT_EQ(1u, out.size()) << "the stack's FIN";
+    Seg fin = ack;
+    fin.ack = iss + 2;
+    fin.flags = TCP_FLAG_ACK | TCP_FLAG_FIN;
+    h.Inject(fin);
+    return h.Sent_();
+}
+
+int StateOf(Host &h, uint16_t pport)
+{
+    return tcp_state_of(h.st()->tcp, kStack, 80, kPeer, pport);
+}
+
+// TIME-WAIT is bounded by max_tw_buckets (Linux tcp_max_tw_buckets): beyond
+// it a connection still ACKs the peer's FIN but closes at once, counted in
+// timewait_overflow. Those below the bound wait exactly 2MSL, and once they
+// are gone there is room again.
+TEST(Limits, TimeWaitBeyondMaxTwBucketsClosesAtOnce)
+{
+    uint64_t start = LiveBuffers();
+    {
+        Host h(kSeed);
+        tcp_config cfg = *tcp_get_config(h.st()->tcp);
+        EXPECT_EQ(0u, cfg.max_tw_buckets) << "0: TCP_DEFAULT_MAX_TW_BUCKETS";
+        cfg.max_tw_buckets = 3;
+        tcp_set_config(h.st()->tcp, &cfg);
+        int l = socket_open(h.st(), SOCK_TYPE_STREAM);
+        sock_addr a = {0, 80};
+        ASSERT_EQ(0, socket_bind(h.st(), l, &a));
+        ASSERT_EQ(0, socket_listen(h.st(), l, 16, h.now()));
+
+        for (uint16_t port = 41000; port < 41005; port++) {
+            std::vector<Sent> out = CloseFromTheStack(h, l, port);
+            ASSERT_EQ(1u, out.size()) << "the ACK of the peer's FIN, TIME-WAIT or not\n"
+                                      << h.Dump();
+            EXPECT_EQ(TCP_FLAG_ACK, out[0].h.flags);
+            EXPECT_EQ(1002u, out[0].h.ack);
+        }
+        for (uint16_t port = 41000; port < 41003; port++)
+            EXPECT_EQ(TCP_TIME_WAIT, StateOf(h, port)) << port;
+        for (uint16_t port = 41003; port < 41005; port++)
+            EXPECT_EQ(TCP_CLOSED, StateOf(h, port)) << port << " found TIME-WAIT full";
+        EXPECT_EQ(2u, h.tcp().timewait_overflow);
+
+        // What the overflow costs: the peer's FIN again (our ACK was lost)
+        // finds no connection and is answered with a reset.
+        Seg again;
+        again.sport = 41004;
+        again.seq = 1001;
+        again.flags = TCP_FLAG_ACK | TCP_FLAG_FIN;
+        h.Inject(again);
+        std::vector<Sent> out = h.Sent_();
+        ASSERT_EQ(1u, out.size());
+        EXPECT_TRUE(out[0].h.flags & TCP_FLAG_RST);
+
+        // A reset ends one TIME-WAIT (RFC 9293 §3.10.7.4 second check):
+        // that makes room, though tcp_timewait.c did not see it go.
+        Seg rst;
+        rst.sport = 41002;
+        rst.seq = 1002;
+        rst.flags = TCP_FLAG_RST;
+        h.Inject(rst);
+        EXPECT_EQ(TCP_CLOSED, StateOf(h, 41002));
+        CloseFromTheStack(h, l, 41005);
+        EXPECT_EQ(TCP_TIME_WAIT, StateOf(h, 41005));
+        EXPECT_EQ(2u, h.tcp().timewait_overflow);
+        CloseFromTheStack(h, l, 41006);
+        EXPECT_EQ(TCP_CLOSED, StateOf(h, 41006)) << "full again";
+        EXPECT_EQ(3u, h.tcp().timewait_overflow);
+
+        // Below the bound nothing changed: exactly 2MSL.
+        usec_t two_msl = 2 * cfg.msl;
+        h.RunFor(two_msl - 1);
+        EXPECT_EQ(TCP_TIME_WAIT, StateOf(h, 41000));
+        h.RunFor(1);
+        for (uint16_t port : {41000, 41001, 41005})
+            EXPECT_EQ(TCP_CLOSED, StateOf(h, port)) << port;
+
+        // Room again.
+        CloseFromTheStack(h, l, 41010);
+        EXPECT_EQ(TCP_TIME_WAIT, StateOf(h, 41010));
+        EXPECT_EQ(3u, h.tcp().timewait_overflow);
+        socket_close(h.st(), l, h.now());
+        h.RunFor(two_msl);
+        h.Clear();
     }
     EXPECT_EQ(start, LiveBuffers());
 }

@@ -160,6 +160,11 @@ TEST(Soak, TwentyThousandConnectionsLeaveNothingBehind)
             peak_bytes = std::max(peak_bytes, ps.live_bytes - start.live_bytes);
         }
         virtual_end = shim_now(p);
+        // Below every limit (issue 11): no TIME-WAIT was cut short, no
+        // packet buffer refused.
+        EXPECT_EQ(0u, tcp_get_stats(s->tcp)->timewait_overflow);
+        EXPECT_EQ(0u, tcp_get_stats(c->tcp)->timewait_overflow);
+        EXPECT_EQ(start.over_limit, pkb_stats().over_limit);
 
         // Let every TIME-WAIT and FIN retransmission run out.
         shim_run_for(p, usec_from_sec(130));

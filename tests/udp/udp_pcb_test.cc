@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "stack/core/pkb.h"
 #include "stack/stack.h"
 #include "stack/transport/udp.h"
 #include "tests/udp/udp_packet.h"
@@ -208,6 +209,47 @@ TEST_F(UdpPcb, NotifyRunsWhenADatagramIsQueued)
     shim_run_for(pair, usec_from_msec(10));
     EXPECT_EQ(seen.calls, 1);
     EXPECT_EQ(seen.queued, 1u);
+}
+
+}  // namespace
+
+namespace {
+
+// SO_RCVBUF (issue 11): 0 is an error, anything up to UDP_MAX_RCVBUF is
+// taken as asked, more is clamped to it (Linux clamps to rmem_max), and the
+// queue then holds exactly that many bytes of payload.
+TEST_F(UdpPcb, RcvbufIsClampedToTheMaximum)
+{
+    struct udp_pcb *pcb = udp_pcb_new(pair->server->udp);
+    EXPECT_EQ(udp_pcb_rcvbuf(pcb), (size_t)UDP_DEFAULT_RCVBUF);
+    EXPECT_EQ(udp_pcb_set_rcvbuf(pcb, 0), -EINVAL);
+    EXPECT_EQ(udp_pcb_rcvbuf(pcb), (size_t)UDP_DEFAULT_RCVBUF) << "unchanged by the error";
+    EXPECT_EQ(udp_pcb_set_rcvbuf(pcb, 3000), 0);
+    EXPECT_EQ(udp_pcb_rcvbuf(pcb), 3000u);
+    EXPECT_EQ(udp_pcb_set_rcvbuf(pcb, UDP_MAX_RCVBUF), 0);
+    EXPECT_EQ(udp_pcb_rcvbuf(pcb), (size_t)UDP_MAX_RCVBUF);
+    EXPECT_EQ(udp_pcb_set_rcvbuf(pcb, (size_t)UDP_MAX_RCVBUF + 1), 0);
+    EXPECT_EQ(udp_pcb_rcvbuf(pcb), (size_t)UDP_MAX_RCVBUF);
+    EXPECT_EQ(udp_pcb_set_rcvbuf(pcb, SIZE_MAX), 0);
+    EXPECT_EQ(udp_pcb_rcvbuf(pcb), (size_t)UDP_MAX_RCVBUF);
+    udp_pcb_free(pcb);
+}
+
+// The packet-buffer memory limit (issue 11): a send that finds no buffer is
+// -ENOBUFS and counted in out_errors; once there is room again the same
+// send goes out.
+TEST_F(UdpPcb, SendBeyondTheMemoryLimitIsEnobufs)
+{
+    struct udp_pcb *pcb = udp_pcb_new(pair->client->udp);
+    usec_t now = shim_now(pair);
+    uint64_t errors = udp_get_stats(pair->client->udp)->out_errors;
+    pkb_set_limit((size_t)pkb_stats().live_bytes);   // not one byte more
+    EXPECT_EQ(udp_pcb_sendto(pcb, "x", 1, SHIM_SERVER_ADDR, 7, now), -ENOBUFS);
+    EXPECT_EQ(udp_get_stats(pair->client->udp)->out_errors, errors + 1);
+    pkb_set_limit(PKB_DEFAULT_LIMIT);
+    EXPECT_EQ(udp_pcb_sendto(pcb, "x", 1, SHIM_SERVER_ADDR, 7, now), 1);
+    EXPECT_EQ(udp_get_stats(pair->client->udp)->out_errors, errors + 1);
+    udp_pcb_free(pcb);
 }
 
 }  // namespace
