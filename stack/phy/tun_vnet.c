@@ -33,6 +33,8 @@
 /* The first buffer of a read: a full-sized packet, TAP frame included. */
 #define VNET_SMALL_LEN 1514
 #define VNET_MAX_EINTR 8
+/* Packets one receive call may drop before it lets the loop run again. */
+#define VNET_MAX_SKIPS 64
 
 struct vnet_dev {
     struct pkb_queue pending;   /* transmitted, not yet written */
@@ -73,13 +75,17 @@ static int vnet_receive(struct netdev *dev, struct pkb **out)
 {
     struct vnet_dev *v = dev->priv;
 
-    for (;;) {
+    for (int skipped = 0; skipped < VNET_MAX_SKIPS; skipped++) {
         struct vnet_hdr h;
         struct pkb *p;
         ssize_t n;
 
-        if (refill(v) < 0)
-            return -ENOMEM;
+        if (refill(v) < 0) {   /* no buffer memory: the packet is lost, counted */
+            int rc = tuntap_drop_one(dev);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
         n = read_packet(dev, v, &h);
         if (n < 0)
             return errno == EWOULDBLOCK ? -EAGAIN : -errno;
@@ -110,6 +116,7 @@ static int vnet_receive(struct netdev *dev, struct pkb **out)
         *out = p;
         return 0;
     }
+    return -EAGAIN;   /* only dropped packets so far; poll again later */
 }
 
 /* ---- writing ------------------------------------------------------- */

@@ -39,6 +39,14 @@ extern "C" {
  * do about it (tuntap_error_hint). */
 int tuntap_open(struct netdev *dev, const char *name, enum netdev_link link);
 
+/* Drop the next packet waiting on a TUN/TAP device without a buffer for it:
+ * for when pkb_alloc() refused (the memory limit, pkb.h). The packet is read
+ * into a few bytes of scratch space (the driver discards the rest of it) and
+ * counted in rx_dropped, so the kernel's queue keeps draining and the event
+ * loop neither stops nor spins on a device that stays readable.
+ * Returns 0 (one dropped), -EAGAIN (none waited) or a negative errno. */
+int tuntap_drop_one(struct netdev *dev);
+
 /* One sentence on why opening a TUN/TAP device failed with `err` (a
  * negative errno) and what to do: "/dev/net/tun does not exist ...". */
 const char *tuntap_error_hint(int err);

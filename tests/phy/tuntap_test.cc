@@ -251,6 +251,52 @@ TEST(Tun, PacketsOverTheMtuAreCountedAndSkipped)
     netdev_close(&tun);
 }
 
+// At the packet-buffer memory limit (pkb.h) a packet the kernel sends is
+// read into scratch space and counted as dropped: the device keeps draining
+// and reports "nothing more" (-EAGAIN), not an error that would stop the
+// stack's loop. With the limit back, packets arrive again.
+TEST(Tun, PacketsAreDroppedAndCountedWhileBufferMemoryIsRefused)
+{
+    ENTER_NETNS_OR_SKIP();
+    struct netdev tun;
+    OPEN_OR_SKIP(tun_open(&tun, "tun0"));
+    ASSERT_EQ(0, tuntap_configure_kernel("tun0", ip(10, 0, 0, 1), 24, 1500));
+    Collector c;
+    netdev_set_input(&tun, collect, &c);
+    int s = udp_socket_bound(ip(10, 0, 0, 1), 40002);
+    ASSERT_GE(s, 0);
+
+    const size_t saved_limit = pkb_limit();
+    pkb_set_limit(pkb_stats().live_bytes);   // not one more buffer
+    const uint64_t refused_before = pkb_stats().over_limit;
+    for (int i = 0; i < 3; i++)
+        ASSERT_GT(udp_send(s, ip(10, 0, 0, 2), 9999, "lost " + std::to_string(i)), 0);
+    int rc = 0;
+    for (int tries = 0; tries < 200 && tun.stats.rx_dropped < 3; tries++) {
+        struct pollfd pfd = {tun.fd, POLLIN, 0};
+        poll(&pfd, 1, 10);
+        struct pkb *p = nullptr;
+        rc = tun.ops->receive(&tun, &p);
+        ASSERT_EQ(nullptr, p) << "no buffer may be handed out at the limit";
+        ASSERT_TRUE(rc == -EAGAIN) << "receive returned " << rc << " (" << strerror(-rc) << ")";
+    }
+    pkb_set_limit(saved_limit);
+    EXPECT_GE(tun.stats.rx_dropped, 3u) << "the three datagrams are counted as dropped";
+    EXPECT_GE(pkb_stats().over_limit - refused_before, 3u);
+    EXPECT_EQ(0u, tun.stats.rx_packets) << "nothing was delivered at the limit";
+
+    ASSERT_GT(udp_send(s, ip(10, 0, 0, 2), 9999, "after"), 0);
+    std::vector<Bytes> skipped;
+    Bytes got = read_until(&tun, &c, [](const Bytes &b) {
+        return is_udp_to(b.data(), b.size(), ip(10, 0, 0, 2), 9999);
+    }, &skipped);
+    ASSERT_FALSE(got.empty()) << "the device delivers again once memory is allowed";
+    expect_udp_datagram(got.data(), got.size(), ip(10, 0, 0, 1), 40002, ip(10, 0, 0, 2), 9999,
+                        "after");
+    close(s);
+    netdev_close(&tun);
+}
+
 TEST(Tun, BadNamesAreRefused)
 {
     ENTER_NETNS_OR_SKIP();
