@@ -238,6 +238,7 @@ void tcp_print_stats(const struct tcp *tcp, FILE *out)
     LINE(s->timewait_reacks, "FINs re-acknowledged in TIME-WAIT");
     LINE(s->timewait_recycled, "TIME-WAIT connections reopened by a new SYN");
     LINE(s->timewait_rst_ignored, "resets ignored in TIME-WAIT (RFC 1337)");
+    LINE(s->timewait_overflow, "connections closed without TIME-WAIT: too many in it already");
     LINE(s->data_after_close, "connections reset on data after close");
     LINE(s->out_no_route, "segments IPv4 could not send");
     LINE(s->icmp_errors, "ICMP errors received");
