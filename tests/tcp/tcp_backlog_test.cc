@@ -14,16 +14,7 @@ using namespace tcptest;
 
 constexpr uint64_t kSeed = 6006;
 
-Seg SynFrom(uint16_t sport, uint32_t seq = 1000)
-{
-    Seg s;
-    s.sport = sport;
-    s.dport = 7;
-    s.seq = seq;
-    s.flags = TCP_FLAG_SYN;
-    s.mss = 1460;
-    return s;
-}
+Seg SynFrom(uint16_t sport, uint32_t seq = 1000) { return SynTo(7, sport, seq); }
 
 TEST(TcpBacklog, FullAcceptQueueDropsFurtherSynsSilently)
 {

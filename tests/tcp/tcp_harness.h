@@ -47,6 +47,16 @@ inline tcp_config DefaultConfig()
     return c;
 }
 
+// The defaults with a half-open table (SYN cache) of `max_syn_backlog`
+// entries, and SYN cookies on or off for when it is full.
+inline tcp_config ListenerConfig(unsigned max_syn_backlog, bool cookies)
+{
+    tcp_config c = DefaultConfig();
+    c.max_syn_backlog = max_syn_backlog;
+    c.syncookies = cookies;
+    return c;
+}
+
 // Give a stack its TCP if stack.c does not create one yet; returns true when
 // this helper created it (and must free it).
 inline bool EnsureTcp(stack *st, const tcp_config *cfg)
@@ -118,6 +128,18 @@ struct Seg {
     int data_offset = -1;               // >= 0: write this data offset instead
     bool bad_checksum = false;
 };
+
+// A SYN from the peer's `sport` to `dport`, ISN `isn`, with an MSS option.
+inline Seg SynTo(uint16_t dport, uint16_t sport, uint32_t isn = 1000)
+{
+    Seg g;
+    g.sport = sport;
+    g.dport = dport;
+    g.seq = isn;
+    g.flags = TCP_FLAG_SYN;
+    g.mss = 1460;
+    return g;
+}
 
 // IPv4 (20 bytes, no options) + TCP, every field from s.
 inline std::vector<uint8_t> Build(const Seg &s)
@@ -428,6 +450,15 @@ class Pair {
     bool client_created_ = false;
     bool server_created_ = false;
 };
+
+// A listener of stack s on `port` with an accept queue of `backlog`.
+inline tcb *ListenOn(OneStack &s, uint16_t port, int backlog = 8)
+{
+    tcb *l = tcp_open(s.tcp());
+    EXPECT_EQ(tcp_bind(l, 0, port), 0);
+    EXPECT_EQ(tcp_listen(l, backlog, s.now()), 0);
+    return l;
+}
 
 }  // namespace tcptest
 

@@ -22,32 +22,9 @@ using namespace tcptest;
 constexpr uint64_t kSeed = 0x5CAC4E;
 constexpr unsigned kCache = 4;   // max_syn_backlog in these tests
 
-tcp_config CacheConfig(bool cookies)
-{
-    tcp_config c = DefaultConfig();
-    c.max_syn_backlog = kCache;
-    c.syncookies = cookies;
-    return c;
-}
-
-tcb *Listen(OneStack &s, int backlog = 8)
-{
-    tcb *l = tcp_open(s.tcp());
-    EXPECT_EQ(tcp_bind(l, 0, 80), 0);
-    EXPECT_EQ(tcp_listen(l, backlog, s.now()), 0);
-    return l;
-}
-
-Seg Syn(uint16_t sport, uint32_t isn = 1000)
-{
-    Seg g;
-    g.sport = sport;
-    g.dport = 80;
-    g.seq = isn;
-    g.flags = TCP_FLAG_SYN;
-    g.mss = 1460;
-    return g;
-}
+tcp_config CacheConfig(bool cookies) { return ListenerConfig(kCache, cookies); }
+tcb *Listen(OneStack &s, int backlog = 8) { return ListenOn(s, 80, backlog); }
+Seg Syn(uint16_t sport, uint32_t isn = 1000) { return SynTo(80, sport, isn); }
 
 Seg AckOf(uint16_t sport, const Sent &synack, uint32_t isn = 1000)
 {

@@ -17,31 +17,14 @@ using namespace tcptest;
 constexpr uint64_t kSeed = 0x5F100D;
 constexpr unsigned kQueue = 16;   // max_syn_backlog in these tests
 
-tcp_config FloodConfig(bool cookies)
-{
-    tcp_config c = DefaultConfig();
-    c.max_syn_backlog = kQueue;
-    c.syncookies = cookies;
-    return c;
-}
-
-tcb *Listen(OneStack &s, uint16_t port = 80, int backlog = 8)
-{
-    tcb *l = tcp_open(s.tcp());
-    EXPECT_EQ(tcp_bind(l, 0, port), 0);
-    EXPECT_EQ(tcp_listen(l, backlog, s.now()), 0);
-    return l;
-}
+tcp_config FloodConfig(bool cookies) { return ListenerConfig(kQueue, cookies); }
+tcb *Listen(OneStack &s, uint16_t port = 80, int backlog = 8) { return ListenOn(s, port, backlog); }
 
 // A SYN from src:sport with ISN isn (and an MSS option unless mss < 0).
 Seg Syn(uint32_t src, uint16_t sport, uint32_t isn, int mss = 1460)
 {
-    Seg g;
+    Seg g = SynTo(80, sport, isn);
     g.src = src;
-    g.sport = sport;
-    g.dport = 80;
-    g.seq = isn;
-    g.flags = TCP_FLAG_SYN;
     g.mss = mss;
     return g;
 }
