@@ -323,13 +323,7 @@ class OneStack {
         c.listener = tcp_open(tcp());
         if (tcp_bind(c.listener, 0, port) < 0 || tcp_listen(c.listener, backlog, now_) < 0)
             ADD_FAILURE() << "listen on " << port;
-        Seg syn;
-        syn.sport = pport;
-        syn.dport = port;
-        syn.seq = peer_isn;
-        syn.flags = TCP_FLAG_SYN;
-        syn.mss = 1460;
-        Inject(syn);
+        Inject(SynTo(port, pport, peer_isn));
         Sent synack;
         if (!Pop(&synack) || synack.h.flags != (TCP_FLAG_SYN | TCP_FLAG_ACK))
             ADD_FAILURE() << "no SYN+ACK\n" << Dump();
