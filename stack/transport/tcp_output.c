@@ -43,11 +43,16 @@ uint32_t tcp_rcv_window(const struct tcb *tcb)
     /* RFC 1122 §4.2.3.3, the receiver's silly-window avoidance: move the
      * right edge only by a useful amount, min(buffer / 2, MSS); until then
      * keep offering what the peer already knows — never less (RFC 9293
-     * §3.8.6.2.2: do not shrink the window; rounded up to the scale unit,
-     * as Linux does, so that scaling cannot shrink it either). */
+     * §3.8.6.2.2: do not shrink the window). */
     if (space >= (size_t)open + threshold)
         return (uint32_t)space;
-    return ((uint32_t)open + unit - 1) & ~(unit - 1);
+    /* `open` is rarely a whole number of 2^shift units, and the header
+     * rounds it down: the peer may see the edge move left by less than one
+     * unit, while we still take every byte up to it, rcv_adv (RFC 7323
+     * §2.4). Linux rounds up instead and keeps a little slack in its buffers
+     * for the overhang; our ring has none, so an edge rounded up past its
+     * end would invite bytes it must drop and the peer must send again. */
+    return (uint32_t)open;
 #else
     /* TODO(lab 6): tcp_rcv_window() — labs/lab6-tcp-window/README.md,
      * "Part B". The window we advertise: the free space of the receive

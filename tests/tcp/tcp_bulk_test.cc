@@ -66,13 +66,16 @@ struct Direction {
             pending_off += (size_t)n;
         }
     }
-    void Drain(usec_t now)
+    // Read at most `limit` bytes (a slow reader keeps the window tight).
+    void Drain(usec_t now, size_t limit = SIZE_MAX)
     {
         uint8_t buf[16384];
         ssize_t n;
-        while ((n = tcp_receive(to, buf, sizeof buf, now)) > 0) {
+        while (limit > 0 &&
+               (n = tcp_receive(to, buf, limit < sizeof buf ? limit : sizeof buf, now)) > 0) {
             got.Add(buf, (size_t)n);
             received += (size_t)n;
+            limit -= (size_t)n;
         }
     }
 };
@@ -144,6 +147,52 @@ TEST(TcpBulk, ThirtyTwoMebibytesThroughALossyLink)
     EXPECT_GT(cs->bad_checksum + ss->bad_checksum, 0u);
     tcp_close(c, p.now());
     tcp_close(sv, p.now());
+    tcp_close(l, p.now());
+}
+
+// Without loss nothing is ever sent twice, even when a reader that reads only
+// now and then lets the scaled window fill up: the receiver never offers bytes
+// its buffer cannot hold (tcp_rcv_window; RFC 7323 §2.4). It used to round
+// the open window up to the scale unit each ACK, past the buffer's end; the
+// segment that reached there was cut short, and the rest sent again.
+TEST(TcpBulk, ASlowReaderOnALosslessLinkCausesNoRetransmission)
+{
+    const size_t total = 8u << 20;
+    Pair p(kSeed);
+    sim_impairments imp = {};
+    imp.delay = 100;
+    sim_link_set_both(p.link(), &imp);
+
+    tcb *l = tcp_open(p.server());
+    ASSERT_EQ(tcp_bind(l, 0, 9), 0);
+    ASSERT_EQ(tcp_listen(l, 4, p.now()), 0);
+    tcb *c = tcp_open(p.client());
+    ASSERT_EQ(tcp_connect(c, kStack, 9, p.now()), 0);
+    p.RunFor(usec_from_msec(10));
+    int err;
+    tcb *sv = tcp_accept(l, &err, p.now());
+    ASSERT_NE(sv, nullptr);
+
+    Direction up(c, sv, 5, total);
+    for (int step = 0; step < 1000 * 1000 && up.received < total; step++) {
+        up.Pump(p.now());
+        p.RunFor(50);
+        up.Drain(p.now(), step % 40 == 0 ? 300000 + 977 * (step % 7) : 0);   // now and then
+        if (step % 1000 == 0)
+            trace_clear(sim_world_trace(p.p()->world));
+    }
+    const tcp_stats *cs = tcp_get_stats(p.client());
+    const tcp_stats *ss = tcp_get_stats(p.server());
+    printf("8 MiB to a slow reader: %" PRIu64 " segments, %" PRIu64 " retransmitted, %" PRIu64
+           " duplicate ACKs, %" PRIu64 " out-of-order held, %" PRIu64 " zero-window probes\n",
+           cs->segs_out, cs->retrans_segs, cs->dup_acks, ss->ooo_queued, cs->persist_probes);
+    ASSERT_EQ(up.received, total) << "seed " << kSeed;
+    EXPECT_EQ(up.sent.h, up.got.h) << "seed " << kSeed;
+    EXPECT_EQ(cs->retrans_segs, 0u) << "seed " << kSeed;
+    EXPECT_EQ(cs->dup_acks, 0u) << "seed " << kSeed;
+    EXPECT_EQ(ss->ooo_queued, 0u) << "seed " << kSeed;
+    tcp_abort(c, p.now());
+    tcp_abort(sv, p.now());
     tcp_close(l, p.now());
 }
 
