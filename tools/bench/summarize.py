@@ -55,6 +55,8 @@ FIGURES = [
     ("http_new_conn_cps", "http", "HTTP GET /, new conn each, 16 at once (ab)", "conns/s", None, None),
     ("inmem_gbps", "inmem", "stack -> stack, simulated link", "Gbit/s", None, (">=", 10.0, "value")),
     ("inmem_ns_per_seg", "inmem", "CPU per data segment (both stacks)", "ns", None, None),
+    ("inmem_lo_gbps", "inmem", "... 64 KiB segments (MTU 65535, like Linux's lo)", "Gbit/s",
+     None, None),
     ("mem_conns_established", "memory", "idle connections held", "conns", None, None),
     ("mem_rss_10k_mib", "memory", "resident memory with them", "MiB", None, ("<", 64.0, "value")),
     ("mem_bytes_per_conn", "memory", "resident bytes per idle connection", "bytes", None, None),
