@@ -163,15 +163,9 @@ TEST(TcpBulk, ASlowReaderOnALosslessLinkCausesNoRetransmission)
     imp.delay = 100;
     sim_link_set_both(p.link(), &imp);
 
-    tcb *l = tcp_open(p.server());
-    ASSERT_EQ(tcp_bind(l, 0, 9), 0);
-    ASSERT_EQ(tcp_listen(l, 4, p.now()), 0);
-    tcb *c = tcp_open(p.client());
-    ASSERT_EQ(tcp_connect(c, kStack, 9, p.now()), 0);
-    p.RunFor(usec_from_msec(10));
-    int err;
-    tcb *sv = tcp_accept(l, &err, p.now());
-    ASSERT_NE(sv, nullptr);
+    Connected k = Connect(p, 9, usec_from_msec(10));
+    ASSERT_NE(k.server, nullptr);
+    tcb *l = k.listener, *c = k.client, *sv = k.server;
 
     Direction up(c, sv, 5, total);
     for (int step = 0; step < 1000 * 1000 && up.received < total; step++) {

@@ -192,16 +192,9 @@ TEST(TcpFlow, ReceiverAdvertisesFreeSpaceAndAvoidsSillyWindows)
 TEST(TcpFlow, SlowReaderThrottlesAFastSender)
 {
     Pair p(kSeed);
-    tcb *l = tcp_open(p.server());
-    ASSERT_EQ(tcp_set_rcvbuf(l, 8192), 0);
-    ASSERT_EQ(tcp_bind(l, 0, 9), 0);
-    ASSERT_EQ(tcp_listen(l, 4, p.now()), 0);
-    tcb *c = tcp_open(p.client());
-    ASSERT_EQ(tcp_connect(c, kStack, 9, p.now()), 0);
-    p.RunFor(usec_from_msec(5));
-    int err;
-    tcb *sv = tcp_accept(l, &err, p.now());
-    ASSERT_NE(sv, nullptr);
+    Connected k = Connect(p, 9, usec_from_msec(5), 8192);
+    ASSERT_NE(k.server, nullptr);
+    tcb *l = k.listener, *c = k.client, *sv = k.server;
 
     std::string data(200 * 1000, '\0');
     for (size_t i = 0; i < data.size(); i++)

@@ -445,6 +445,32 @@ class Pair {
     bool server_created_ = false;
 };
 
+// How most two-stack tests begin: the server listens on `port` (with a
+// receive buffer of `rcvbuf` bytes if not 0), the client connects, the world
+// runs for `settle`, the server accepts. A field is null where a step failed;
+// each failure is reported, and the caller asserts `server`.
+struct Connected {
+    tcb *listener = nullptr, *client = nullptr, *server = nullptr;
+};
+
+inline Connected Connect(Pair &p, uint16_t port, usec_t settle, size_t rcvbuf = 0)
+{
+    Connected k;
+    k.listener = tcp_open(p.server());
+    if (rcvbuf != 0) {
+        EXPECT_EQ(tcp_set_rcvbuf(k.listener, rcvbuf), 0);
+    }
+    EXPECT_EQ(tcp_bind(k.listener, 0, port), 0);
+    EXPECT_EQ(tcp_listen(k.listener, 4, p.now()), 0);
+    k.client = tcp_open(p.client());
+    EXPECT_EQ(tcp_connect(k.client, kStack, port, p.now()), 0);
+    p.RunFor(settle);
+    int err;
+    k.server = tcp_accept(k.listener, &err, p.now());
+    EXPECT_NE(k.server, nullptr) << p.Dump();
+    return k;
+}
+
 // A listener of stack s on `port` with an accept queue of `backlog`.
 inline tcb *ListenOn(OneStack &s, uint16_t port, int backlog = 8)
 {

@@ -170,15 +170,9 @@ TEST(TcpReass, ReorderingLinkDeliversTheStreamIntact)
     imp.reorder_delay = usec_from_msec(3);
     imp.loss = 0.02;
     sim_link_set_both(p.link(), &imp);
-    tcb *l = tcp_open(p.server());
-    ASSERT_EQ(tcp_bind(l, 0, 9), 0);
-    ASSERT_EQ(tcp_listen(l, 4, p.now()), 0);
-    tcb *c = tcp_open(p.client());
-    ASSERT_EQ(tcp_connect(c, kStack, 9, p.now()), 0);
-    p.RunFor(usec_from_sec(5));
-    int err;
-    tcb *sv = tcp_accept(l, &err, p.now());
-    ASSERT_NE(sv, nullptr) << p.Dump();
+    Connected k = Connect(p, 9, usec_from_sec(5));
+    ASSERT_NE(k.server, nullptr);
+    tcb *l = k.listener, *c = k.client, *sv = k.server;
     std::string data(512 * 1024, '\0');
     for (size_t i = 0; i < data.size(); i++)
         data[i] = (char)((i * 7919) >> 3);

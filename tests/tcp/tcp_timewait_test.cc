@@ -88,15 +88,9 @@ TEST(TcpTimeWait, RetransmittedFinIsAckedAgainAndRestartsTheTimer)
 TEST(TcpTimeWait, LostFinalAckBetweenTwoStacks)
 {
     Pair p(kSeed);
-    tcb *l = tcp_open(p.server());
-    ASSERT_EQ(tcp_bind(l, 0, 7), 0);
-    ASSERT_EQ(tcp_listen(l, 4, p.now()), 0);
-    tcb *c = tcp_open(p.client());
-    ASSERT_EQ(tcp_connect(c, kStack, 7, p.now()), 0);
-    p.RunFor(usec_from_msec(5));
-    int err;
-    tcb *sv = tcp_accept(l, &err, p.now());
-    ASSERT_NE(sv, nullptr);
+    Connected k = Connect(p, 7, usec_from_msec(5));
+    ASSERT_NE(k.server, nullptr);
+    tcb *l = k.listener, *c = k.client, *sv = k.server;
     uint16_t cport;
     tcp_local(c, nullptr, &cport);
 

@@ -136,15 +136,9 @@ double Throughput(bool scaling, bool *over_64k)
     sim_impairments imp = {};
     imp.delay = usec_from_msec(50);
     sim_link_set_both(p.link(), &imp);
-    tcb *l = tcp_open(p.server());
-    EXPECT_EQ(tcp_bind(l, 0, 9), 0);
-    EXPECT_EQ(tcp_listen(l, 4, p.now()), 0);
-    tcb *c = tcp_open(p.client());
-    EXPECT_EQ(tcp_connect(c, kStack, 9, p.now()), 0);
-    p.RunFor(usec_from_msec(200));
-    int err;
-    tcb *sv = tcp_accept(l, &err, p.now());
-    EXPECT_NE(sv, nullptr);
+    Connected k = Connect(p, 9, usec_from_msec(200));
+    EXPECT_NE(k.server, nullptr);
+    tcb *l = k.listener, *c = k.client, *sv = k.server;
     const size_t total = 16u << 20;
     static char chunk[65536];
     size_t sent = 0, got = 0;
