@@ -46,12 +46,8 @@ uint32_t tcp_rcv_window(const struct tcb *tcb)
      * §3.8.6.2.2: do not shrink the window). */
     if (space >= (size_t)open + threshold)
         return (uint32_t)space;
-    /* `open` is rarely a whole number of 2^shift units, and the header
-     * rounds it down: the peer may see the edge move left by less than one
-     * unit, while we still take every byte up to it, rcv_adv (RFC 7323
-     * §2.4). Linux rounds up instead and keeps a little slack in its buffers
-     * for the overhang; our ring has none, so an edge rounded up past its
-     * end would invite bytes it must drop and the peer must send again. */
+    /* `open` is rarely a whole number of 2^shift units: the header rounds
+     * it (window_field). */
     return (uint32_t)open;
 #else
     /* TODO(lab 6): tcp_rcv_window() — labs/lab6-tcp-window/README.md,
@@ -65,6 +61,24 @@ uint32_t tcp_rcv_window(const struct tcb *tcb)
 
     return (uint32_t)(space < max ? space : max);   /* raw free space: silly windows, may shrink */
 #endif
+}
+
+/* The window field counts units of 2^rcv_wscale (RFC 7323 §2.3), and the
+ * window is rarely a whole number of them. Round up, as Linux does, so the
+ * right edge does not move left — if the ring has room for the extra bytes:
+ * an edge past its end would invite bytes it must drop and the peer must
+ * send again. Else round down: the peer sees the window shrink by less than
+ * one unit, while we still take every byte up to the old edge, rcv_adv
+ * (RFC 7323 §2.4). */
+static uint16_t window_field(const struct tcb *tcb)
+{
+    uint32_t wnd = tcp_rcv_window(tcb);
+    uint64_t unit = (uint64_t)1 << tcb->rcv_wscale;
+    uint64_t up = ((uint64_t)wnd + unit - 1) & ~(unit - 1);
+
+    if (up <= tcp_buf_space(&tcb->rcvbuf) && up <= (uint64_t)65535 << tcb->rcv_wscale)
+        wnd = (uint32_t)up;
+    return (uint16_t)(wnd >> tcb->rcv_wscale);
 }
 
 /* Fill h with tcb's ports and our window. */
@@ -93,7 +107,7 @@ static void header_for(const struct tcb *tcb, struct tcp_hdr *h, uint8_t flags, 
             h->opt.wscale = tcb->rcv_wscale;
         }
     } else {
-        h->window = (uint16_t)(tcp_rcv_window(tcb) >> tcb->rcv_wscale);
+        h->window = window_field(tcb);
     }
 }
 
