@@ -66,6 +66,52 @@ TEST_F(Ip4InputTest, EmptyAndOddSizedEchoesAreEchoedWhole)
     }
 }
 
+// The reply's checksum is updated for the one word that changes (RFC 1624)
+// rather than summed again; it must still be the bytes a full sum gives in
+// the corners of one's complement arithmetic: a reply that is all zeros
+// (checksum 0xffff, where the update formula alone gives 0x0000), replies
+// whose sum is -0 (checksum 0x0000), a request whose checksum field holds
+// the other zero (0xffff instead of 0x0000: both verify), and a request with
+// a non-zero code (the reply's code is 0).
+TEST_F(Ip4InputTest, EchoReplyChecksumIsTheFullSumsInEveryCorner)
+{
+    struct Case {
+        const char *what;
+        uint16_t ident, seq;
+        Bytes data;
+        uint8_t code;
+        bool negative_zero_checksum;
+    };
+    const Case cases[] = {
+        {"all-zero reply", 0, 0, {}, 0, false},
+        {"all-zero reply, request code 3", 0, 0, {}, 3, false},
+        {"reply sums to -0", 0xffff, 0, {}, 0, false},
+        {"reply sums to -0 with data", 0xff00, 0, {0x00, 0xff}, 0, false},
+        {"request checksum 0x0000", 0xf7ff, 0, {}, 0, false},
+        {"request checksum 0xffff", 0xf7ff, 0, {}, 0, true},
+        {"odd data, request code 1", 0x1234, 0x5678, Pattern(5), 1, false},
+    };
+    for (const Case &c : cases) {
+        SCOPED_TRACE(c.what);
+        Bytes req = BuildEcho(ICMP_ECHO_REQUEST, c.ident, c.seq, c.data);
+        req[1] = c.code;
+        Wr16(&req[2], 0);
+        Wr16(&req[2], Csum(req));
+        if (c.negative_zero_checksum) {
+            ASSERT_EQ(Rd16(&req[2]), 0x0000);
+            Wr16(&req[2], 0xffff);
+        }
+        ASSERT_EQ(Csum(req), 0) << "the request itself must verify";
+        uint16_t id = ip4_peek_next_id(ip);
+        Inject(BuildIp(IpSpec{}, req));
+        std::vector<Bytes> out = Sent();
+        ASSERT_EQ(out.size(), 1u);
+        req[1] = 0;   // the reply's code
+        EXPECT_EQ(Hex(out[0], 200), Hex(ExpectedReply(req, id), 200));
+        EXPECT_EQ(Csum(out[0].data() + 20, out[0].size() - 20), 0) << "ICMP checksum";
+    }
+}
+
 TEST_F(Ip4InputTest, LinkPaddingAfterTotalLengthIsTrimmed)
 {
     Bytes req = BuildEcho(ICMP_ECHO_REQUEST, 9, 9, Pattern(4));
