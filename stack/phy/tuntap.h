@@ -33,7 +33,8 @@ extern "C" {
  * a TUN device (bare IP packets) for NETDEV_LINK_IP, a TAP device (Ethernet
  * frames) for NETDEV_LINK_ETHERNET. `name` may hold "%d" ("tun%d") for the
  * kernel to pick a number; dev->name gets the name it chose. The fd is
- * non-blocking and close-on-exec; netdev_close() closes it. The MTU is
+ * non-blocking and close-on-exec; netdev_close() closes it (and frees the
+ * receive buffer the device keeps between reads in dev->priv). The MTU is
  * TUNTAP_DEFAULT_MTU; a TAP device's MAC is left zero for tap_open() to set.
  * Returns 0 or a negative errno, after logging a message that says what to
  * do about it (tuntap_error_hint). */

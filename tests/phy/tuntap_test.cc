@@ -297,6 +297,44 @@ TEST(Tun, PacketsAreDroppedAndCountedWhileBufferMemoryIsRefused)
     netdev_close(&tun);
 }
 
+// The event loop reads until the device has nothing more, so each batch
+// ends with a read that fails with EAGAIN: its buffer is kept for the next
+// read (no allocation for it, nor for the packet that comes next), and
+// closing the device frees it.
+TEST(Tun, AnEmptyReadKeepsItsBufferForTheNextPacket)
+{
+    ENTER_NETNS_OR_SKIP();
+    const uint64_t live_before = pkb_stats().live_buffers;
+    struct netdev tun;
+    OPEN_OR_SKIP(tun_open(&tun, "tun0"));
+    ASSERT_EQ(0, tuntap_configure_kernel("tun0", ip(10, 0, 0, 1), 24, 1500));
+    int s = udp_socket_bound(ip(10, 0, 0, 1), 40003);
+    ASSERT_GE(s, 0);
+
+    struct pkb *p = nullptr;
+    int rc;
+    while ((rc = tun.ops->receive(&tun, &p)) == 0)   // what the kernel sent on its own
+        pkb_free(p);
+    ASSERT_EQ(-EAGAIN, rc);
+    const uint64_t allocations = pkb_stats().allocations;
+    ASSERT_EQ(-EAGAIN, tun.ops->receive(&tun, &p));
+    EXPECT_EQ(allocations, pkb_stats().allocations) << "a second empty read allocated";
+
+    ASSERT_GT(udp_send(s, ip(10, 0, 0, 2), 9999, "into the kept buffer"), 0);
+    struct pollfd pfd = {tun.fd, POLLIN, 0};
+    ASSERT_EQ(1, poll(&pfd, 1, 2000));
+    p = nullptr;
+    ASSERT_EQ(0, tun.ops->receive(&tun, &p));
+    ASSERT_NE(nullptr, p);
+    EXPECT_EQ(allocations, pkb_stats().allocations) << "the packet did not use the kept buffer";
+    EXPECT_GE(pkb_headroom(p), (size_t)PKB_DEFAULT_HEADROOM);
+    pkb_free(p);
+
+    close(s);
+    netdev_close(&tun);
+    EXPECT_EQ(live_before, pkb_stats().live_buffers) << "closing must free the kept buffer";
+}
+
 TEST(Tun, BadNamesAreRefused)
 {
     ENTER_NETNS_OR_SKIP();
