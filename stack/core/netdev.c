@@ -54,6 +54,8 @@ static enum trace_link trace_link_of(const struct netdev *dev)
 /* Show the packet to the capture hook and the trace. */
 static void observe(struct netdev *dev, bool outgoing, const struct pkb *p, usec_t now)
 {
+    if (!dev->capture && !dev->trace)
+        return;   /* the usual case outside tests: nobody watches */
     if (dev->capture)
         dev->capture(dev->capture_ctx, dev, outgoing, p, now);
     trace_packet(dev->trace, now, dev->trace_node ? dev->trace_node : dev->name,

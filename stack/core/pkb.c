@@ -49,6 +49,7 @@ static _Atomic uint64_t limit_bytes = PKB_DEFAULT_LIMIT;
 struct pkb_cache {
     struct pkb *head;   /* freed blocks, linked through ->next */
     unsigned count;
+    bool registered;    /* cache_key holds &cache in this thread */
 };
 
 static _Thread_local struct pkb_cache cache;
@@ -83,6 +84,7 @@ static void cache_drain(void *unused)
         free(p);
     }
     cache.count = 0;
+    cache.registered = false;   /* the runtime has cleared the key */
 }
 
 static void cache_key_create(void)
@@ -111,14 +113,16 @@ static void block_put(struct pkb *p)
         free(p);
         return;
     }
-    if (cache.count == 0) {
+    if (!cache.registered) {
         /* The destructor runs at thread exit only if the key holds a
-         * non-NULL value in that thread. */
+         * non-NULL value in that thread: set it once per thread (not each
+         * time the cache empties: a ping reply emptied it every echo). */
         call_once(&cache_key_once, cache_key_create);
         if (!cache_key_ok || tss_set(cache_key, &cache) != thrd_success) {
             free(p);
             return;
         }
+        cache.registered = true;
     }
     p->next = cache.head;
     cache.head = p;
