@@ -53,6 +53,7 @@ extern "C" {
 /* A FIFO of tcbs linked through queue_next: a listener's two queues. */
 struct tcp_cong_ops;
 struct tcp_syncache;
+struct tcp_port;
 
 struct tcb_queue {
     struct tcb *head, *tail;
@@ -165,11 +166,16 @@ struct tcb {
     struct tcb_queue accept_queue;  /* ESTABLISHED (or later), not yet accepted */
     unsigned backlog;               /* bound on accept_queue */
 
-    /* Tables: every tcb is on the `all` list; connections with a remote
-     * end are also in the hash table by 4-tuple. */
+    /* Tables (tcp_table.h): every tcb is on the `all` list; connections
+     * with a remote end are also in the hash table by 4-tuple; a bound tcb
+     * is one of its port's holders, and a listener one of its listeners. */
     struct tcb *all_prev, *all_next;
     struct tcb *hash_next;
     bool hashed;
+    struct tcp_port *port_entry;    /* while bound */
+    struct tcb *port_prev, *port_next;
+    struct tcb *listen_next;
+    bool listed;                    /* on port_entry->listeners (in LISTEN) */
 };
 
 #ifdef __cplusplus

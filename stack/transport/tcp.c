@@ -1,13 +1,10 @@
 /*
- * tcp.c — the TCP instance and its connection table: create and free,
- * find a connection by its 4-tuple, bind ports, and move connections
- * between states.
+ * tcp.c — the TCP instance and its connections' life cycle: create and
+ * free, bind ports, name connections, and move them between states.
  *
- * Every tcb is on one list (`all`), which bind and the listing walk; a
- * connection with a remote end is also in a hash table keyed by the 4-tuple,
- * which every arriving segment consults. The hash is SipHash with a key
- * drawn from the stack's rng, so a peer cannot choose 4-tuples that all land
- * in one bucket.
+ * Every tcb is on one list (`all`), which the listing walks; the tables
+ * that find one without walking (by 4-tuple, by local port, the listeners)
+ * are in tcp_table.c.
  */
 #include "stack/transport/tcp_internal.h"
 
@@ -19,6 +16,9 @@
 #include "stack/net/ip4.h"
 #include "stack/net/ip4_route.h"
 #include "stack/transport/tcp_cong.h"
+
+/* What tcp_set_subject writes for a tcb with no addresses or ports yet. */
+#define TCP_SUBJECT_UNBOUND "tcp 0.0.0.0:0>0.0.0.0:0"
 
 void tcp_config_default(struct tcp_config *cfg)
 {
@@ -77,7 +77,12 @@ struct tcp *tcp_new(struct ip4 *ip, struct timerq *timers, struct rng *rng,
         tcp_config_default(&tcp->cfg);
     random_key(rng, &tcp->isn_key);
     random_key(rng, &tcp->hash_key);
+    if (tcp_table_init(&tcp->table) < 0) {
+        free(tcp);
+        return NULL;
+    }
     if (ip4_register_protocol(ip, IP4_PROTO_TCP, tcp_input, tcp_icmp_error, tcp) < 0) {
+        tcp_table_free(&tcp->table);
         free(tcp);
         return NULL;
     }
@@ -98,6 +103,7 @@ void tcp_free(struct tcp *tcp)
         tcb->state = TCP_CLOSED;
         tcp_tcb_free(tcb);
     }
+    tcp_table_free(&tcp->table);
     free(tcp);
 }
 
@@ -105,77 +111,7 @@ const struct tcp_config *tcp_get_config(const struct tcp *tcp) { return &tcp->cf
 void tcp_set_config(struct tcp *tcp, const struct tcp_config *cfg) { tcp->cfg = *cfg; }
 const struct tcp_stats *tcp_get_stats(const struct tcp *tcp) { return &tcp->stats; }
 
-/* ---- the tables ---- */
-
-static unsigned hash_bucket(const struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
-                            uint16_t rport)
-{
-    uint8_t b[12];
-
-    be32_write(b, lip);
-    be32_write(b + 4, rip);
-    be16_write(b + 8, lport);
-    be16_write(b + 10, rport);
-    return (unsigned)(siphash(b, sizeof b, &tcp->hash_key) % TCP_HASH_BUCKETS);
-}
-
-void tcp_hash_insert(struct tcb *tcb)
-{
-    struct tcp *tcp = tcb->tcp;
-    unsigned b;
-
-    if (tcb->hashed)
-        return;
-    b = hash_bucket(tcp, tcb->local_ip, tcb->local_port, tcb->remote_ip, tcb->remote_port);
-    tcb->hash_next = tcp->hash[b];
-    tcp->hash[b] = tcb;
-    tcb->hashed = true;
-}
-
-void tcp_hash_remove(struct tcb *tcb)
-{
-    struct tcp *tcp = tcb->tcp;
-    struct tcb **pp;
-
-    if (!tcb->hashed)
-        return;
-    pp = &tcp->hash[hash_bucket(tcp, tcb->local_ip, tcb->local_port, tcb->remote_ip,
-                                tcb->remote_port)];
-    while (*pp && *pp != tcb)
-        pp = &(*pp)->hash_next;
-    if (*pp)
-        *pp = tcb->hash_next;
-    tcb->hash_next = NULL;
-    tcb->hashed = false;
-}
-
-struct tcb *tcp_lookup(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
-                       uint16_t rport)
-{
-    struct tcb *t = tcp->hash[hash_bucket(tcp, lip, lport, rip, rport)];
-
-    for (; t; t = t->hash_next) {
-        if (t->local_ip == lip && t->local_port == lport && t->remote_ip == rip &&
-            t->remote_port == rport)
-            return t;
-    }
-    return NULL;
-}
-
-struct tcb *tcp_lookup_listener(struct tcp *tcp, uint32_t lip, uint16_t lport)
-{
-    struct tcb *wildcard = NULL;
-
-    for (struct tcb *t = tcp->all; t; t = t->all_next) {
-        if (t->state != TCP_LISTEN || t->local_port != lport)
-            continue;
-        if (t->local_ip == lip)
-            return t;
-        if (t->local_ip == 0)
-            wildcard = t;
-    }
-    return wildcard;
-}
+/* ---- lookups ---- */
 
 int tcp_state_of(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
 {
@@ -213,7 +149,7 @@ struct tcb *tcp_tcb_alloc(struct tcp *tcp)
     tcb->ssthresh = UINT32_MAX;
     tcp_timer_init(tcb);
     tcp_keepalive_init(tcb);
-    tcp_set_subject(tcb);
+    memcpy(tcb->subject, TCP_SUBJECT_UNBOUND, sizeof TCP_SUBJECT_UNBOUND);
     tcb->all_next = tcp->all;
     if (tcp->all)
         tcp->all->all_prev = tcb;
@@ -228,6 +164,7 @@ void tcp_tcb_free(struct tcb *tcb)
     tcp_timer_cancel_all(tcb);
     tcp_syncache_free(tcb);
     tcp_hash_remove(tcb);
+    tcp_port_release(tcb);
     if (tcb->all_prev)
         tcb->all_prev->all_next = tcb->all_next;
     else
@@ -239,14 +176,50 @@ void tcp_tcb_free(struct tcb *tcb)
     free(tcb);
 }
 
+/* The subject is written for every connection opened, traced or not, so
+ * it is put together by hand: its three snprintf calls took as many
+ * instructions as all the rest of opening a connection (issue 12). */
+static char *put_decimal(char *out, unsigned n)
+{
+    char digits[10];
+    int k = 0;
+
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (k > 0)
+        *out++ = digits[--k];
+    return out;
+}
+
+/* "a.b.c.d:port" */
+static char *put_endpoint(char *out, uint32_t ip, uint16_t port)
+{
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        out = put_decimal(out, (ip >> shift) & 0xFF);
+        *out++ = shift > 0 ? '.' : ':';
+    }
+    return put_decimal(out, port);
+}
+
 void tcp_format_subject(char *out, size_t outlen, uint32_t lip, uint16_t lport, uint32_t rip,
                         uint16_t rport)
 {
-    char l[16], r[16];
+    char s[sizeof "tcp 255.255.255.255:65535>255.255.255.255:65535"];
+    char *end = s;
+    size_t n;
 
-    ip4_format_addr(lip, l, sizeof l);
-    ip4_format_addr(rip, r, sizeof r);
-    snprintf(out, outlen, "tcp %s:%u>%s:%u", l, (unsigned)lport, r, (unsigned)rport);
+    memcpy(end, "tcp ", 4);
+    end = put_endpoint(end + 4, lip, lport);
+    *end++ = '>';
+    end = put_endpoint(end, rip, rport);
+    if (outlen == 0)
+        return;
+    /* As snprintf would: cut short to fit, always terminated. */
+    n = (size_t)(end - s) < outlen - 1 ? (size_t)(end - s) : outlen - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
 }
 
 void tcp_set_subject(struct tcb *tcb)
@@ -291,7 +264,12 @@ void tcp_set_state(struct tcb *tcb, int state, usec_t now)
         trace_note(tcp->trace, now, tcp->node, tcb->subject, "illegal transition %s -> %s",
                    tcp_state_name(from), tcp_state_name(state));
     }
+    /* The listener table holds exactly the tcbs in LISTEN. */
+    if (from == TCP_LISTEN)
+        tcp_listener_remove(tcb);
     tcb->state = state;
+    if (state == TCP_LISTEN)
+        tcp_listener_add(tcb);
     tcp_note_transition(tcp, tcb->subject, from, state, now);
 }
 
@@ -326,15 +304,6 @@ void tcp_tcb_done(struct tcb *tcb, int err, usec_t now)
 
 /* ---- ports ---- */
 
-static bool port_in_use(struct tcp *tcp, uint16_t port)
-{
-    for (struct tcb *t = tcp->all; t; t = t->all_next) {
-        if (t->bound && t->local_port == port)
-            return true;
-    }
-    return false;
-}
-
 uint16_t tcp_pick_ephemeral(struct tcp *tcp)
 {
     uint32_t range = TCP_EPHEMERAL_LAST - TCP_EPHEMERAL_FIRST + 1;
@@ -344,8 +313,8 @@ uint16_t tcp_pick_ephemeral(struct tcp *tcp)
     for (uint32_t i = 0; i < range; i++) {
         uint16_t port = (uint16_t)(TCP_EPHEMERAL_FIRST + (start + i) % range);
 
-        if (!port_in_use(tcp, port))
-            return port;
+        if (!tcp_port_find(tcp, port))
+            return port;   /* no tcb is bound to it */
     }
     return 0;
 }
@@ -372,6 +341,7 @@ static bool bind_conflict(const struct tcb *tcb, const struct tcb *other, uint32
 int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port)
 {
     struct tcp *tcp = tcb->tcp;
+    struct tcp_port *held;
 
     if (tcb->bound || tcb->state != TCP_CLOSED)
         return -EINVAL;
@@ -382,12 +352,18 @@ int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port)
         if (port == 0)
             return -EADDRINUSE;
     }
-    for (struct tcb *t = tcp->all; t; t = t->all_next) {
+    held = tcp_port_find(tcp, port);
+    for (struct tcb *t = held ? held->holders : NULL; t; t = t->port_next) {
         if (bind_conflict(tcb, t, ip, port))
             return -EADDRINUSE;
     }
     tcb->local_ip = ip;
     tcb->local_port = port;
+    if (tcp_port_hold(tcb) < 0) {
+        tcb->local_ip = 0;
+        tcb->local_port = 0;
+        return -ENOMEM;
+    }
     tcb->bound = true;
     tcp_set_subject(tcb);
     return 0;

@@ -15,7 +15,8 @@
  * (tcp_set_notify). stack/socket/socket_tcp.c adapts them to the socket API.
  *
  * The sources, split by concern as Linux does:
- *   tcp.c          the instance, the connection table (hash by 4-tuple), bind
+ *   tcp.c          the instance, life cycle, states, bind, ephemeral ports
+ *   tcp_table.c    finding tcbs: by 4-tuple, by local port, the listeners
  *   tcp_user.c     the user calls
  *   tcp_input.c    SEGMENT ARRIVES, in RFC 9293 §3.10.7's order of checks
  *   tcp_recv.c     ... its seventh and eighth checks: segment text, FIN

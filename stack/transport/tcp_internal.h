@@ -19,12 +19,12 @@
 #include "stack/transport/tcp.h"
 #include "stack/transport/tcp_hdr.h"
 #include "stack/transport/tcp_syncache.h"
+#include "stack/transport/tcp_table.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define TCP_HASH_BUCKETS 256
 /* RFC 9293 §3.7.1: without an MSS option, assume 536 (576 - 40). */
 #define TCP_DEFAULT_MSS 536
 
@@ -41,7 +41,7 @@ struct tcp {
     struct siphash_key hash_key;   /* keys the connection hash (no hash flooding) */
 
     struct tcb *all;               /* every tcb, newest first */
-    struct tcb *hash[TCP_HASH_BUCKETS];
+    struct tcp_table table;        /* finding them by 4-tuple and by port */
 
     /* SYN cookies (tcp_syncookie.c): their secret, drawn from the rng the
      * first time a cookie is needed. */
@@ -68,8 +68,12 @@ struct tcp_seg {
     uint32_t seg_len;
 };
 
-/* ---- tcp.c: tables and life cycle ---- */
-struct tcb *tcp_tcb_alloc(struct tcp *tcp);
+/* ---- tcp_table.c: finding tcbs (tcp_table.h) ---- */
+/* SipHash of a 4-tuple under the stack's hash key. */
+uint64_t tcp_tuple_hash(const struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
+                        uint16_t rport);
+int tcp_table_init(struct tcp_table *tab);
+void tcp_table_free(struct tcp_table *tab);
 /* Exact 4-tuple match among hashed connections. */
 struct tcb *tcp_lookup(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t rip,
                        uint16_t rport);
@@ -77,6 +81,20 @@ struct tcb *tcp_lookup(struct tcp *tcp, uint32_t lip, uint16_t lport, uint32_t r
 struct tcb *tcp_lookup_listener(struct tcp *tcp, uint32_t lip, uint16_t lport);
 void tcp_hash_insert(struct tcb *tcb);
 void tcp_hash_remove(struct tcb *tcb);
+/* The entry of a local port in use, or NULL: no tcb is bound to it. */
+struct tcp_port *tcp_port_find(struct tcp *tcp, uint16_t port);
+/* Add a tcb with local_port set to its port's holders (it becomes bound):
+ * 0, or -ENOMEM. */
+int tcp_port_hold(struct tcb *tcb);
+/* Take it off its port (and the port's listeners); the last holder frees
+ * the entry. Nothing happens to a tcb that holds no port. */
+void tcp_port_release(struct tcb *tcb);
+/* A bound tcb enters LISTEN / leaves it (tcp_set_state keeps this). */
+void tcp_listener_add(struct tcb *tcb);
+void tcp_listener_remove(struct tcb *tcb);
+
+/* ---- tcp.c: life cycle ---- */
+struct tcb *tcp_tcb_alloc(struct tcp *tcp);
 /* Fill tcb->subject from the 4-tuple. */
 void tcp_set_subject(struct tcb *tcb);
 /* The same name for a 4-tuple without a tcb (a SYN cache entry). */

@@ -103,6 +103,10 @@ static struct tcb *make_child(struct tcb *listener, const struct tcp_seg *seg)
     child->local_port = seg->h.dst_port;
     child->remote_ip = seg->src_ip;
     child->remote_port = seg->h.src_port;
+    if (tcp_port_hold(child) < 0) {
+        tcp_tcb_free(child);
+        return NULL;
+    }
     child->bound = true;
     child->passive = true;
     child->reuseaddr = listener->reuseaddr;
