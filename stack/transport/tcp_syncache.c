@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stack/core/byteorder.h"
 #include "stack/core/seq.h"
 
 static void synack_timer_expired(struct timer *t, void *arg, usec_t now);
@@ -33,13 +32,9 @@ static void synack_timer_expired(struct timer *t, void *arg, usec_t now);
 static unsigned bucket_of(const struct tcp_syncache *sc, uint32_t lip, uint32_t rip,
                           uint16_t rport)
 {
-    uint8_t b[12];
-
-    be32_write(b, lip);
-    be32_write(b + 4, rip);
-    be16_write(b + 8, sc->listener->local_port);
-    be16_write(b + 10, rport);
-    return (unsigned)(siphash(b, sizeof b, &sc->listener->tcp->hash_key) & (sc->nbuckets - 1));
+    return (unsigned)(tcp_tuple_hash(sc->listener->tcp, lip, sc->listener->local_port, rip,
+                                     rport) &
+                      (sc->nbuckets - 1));
 }
 
 struct tcp_syncache *tcp_syncache_get(struct tcb *listener)

@@ -45,6 +45,9 @@ struct tcp_table {
     struct tcb **conn;        /* 4-tuple buckets, chained through hash_next */
     unsigned conn_buckets;    /* a power of two */
     unsigned conn_count;      /* connections in it */
+    struct tcb *last;         /* what the last lookup found, tried first: in a
+                                 transfer, segment after segment is for the same
+                                 connection (4.3BSD's tcp_last_inpcb) */
     struct tcp_port *port[TCP_PORT_BUCKETS];
 };
 

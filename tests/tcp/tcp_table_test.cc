@@ -111,6 +111,29 @@ TEST(TcpTable, AListenerStaysOneOfFewAmongThousandsOfItsConnections)
     EXPECT_EQ(s.StateOf(80, kPeer, 9999), TCP_CLOSED);
 }
 
+// The connection the last lookup found is tried before the hash; it must
+// never be found once it has left the table (a freed tcb: AddressSanitizer
+// would report the read).
+TEST(TcpTable, TheLastConnectionFoundIsTriedFirstAndForgottenWhenItGoes)
+{
+    OneStack s(1304);
+    ListenOn(s, 80);
+    tcb *a = Handshake(s, 80, 40001), *b = Handshake(s, 80, 40002);
+    ASSERT_NE(a, nullptr);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(tcp_lookup(s.tcp(), kStack, 80, kPeer, 40001), a);
+    EXPECT_EQ(s.tcp()->table.last, a);
+    EXPECT_EQ(tcp_lookup(s.tcp(), kStack, 80, kPeer, 40002), b) << "not the remembered one";
+    EXPECT_EQ(s.tcp()->table.last, b);
+    EXPECT_EQ(tcp_lookup(s.tcp(), kStack, 80, kPeer, 40003), nullptr);
+    EXPECT_EQ(s.tcp()->table.last, b) << "a miss changes nothing";
+    tcp_abort(b, s.now());   // leaves the table and is freed
+    EXPECT_EQ(s.tcp()->table.last, nullptr);
+    EXPECT_EQ(tcp_lookup(s.tcp(), kStack, 80, kPeer, 40002), nullptr);
+    EXPECT_EQ(tcp_lookup(s.tcp(), kStack, 80, kPeer, 40001), a);
+    tcp_abort(a, s.now());
+}
+
 TEST(TcpTable, APortIsInUseWhileAnyConnectionHoldsIt)
 {
     OneStack s(1303);
