@@ -42,6 +42,16 @@ int tcp_buf_set_cap(struct tcp_buf *b, size_t cap)
     return 0;
 }
 
+/* The index `off` bytes after head, come round to the start if past the end
+ * (off <= size, so one subtraction does; a `%` would cost a division per
+ * segment). */
+static size_t index_after_head(const struct tcp_buf *b, size_t off)
+{
+    size_t pos = b->head + off;
+
+    return pos < b->size ? pos : pos - b->size;
+}
+
 /* Copy n bytes from src into the ring at index pos, wrapping at the end. */
 static void copy_in(struct tcp_buf *b, size_t pos, const void *src, size_t n)
 {
@@ -95,7 +105,7 @@ size_t tcp_buf_write(struct tcp_buf *b, const void *src, size_t len)
         len = tcp_buf_space(b);
     if (len == 0 || !reserve(b, b->len + len))
         return 0;
-    copy_in(b, (b->head + b->len) % b->size, src, len);
+    copy_in(b, index_after_head(b, b->len), src, len);
     b->len += len;
     if (b->extent < b->len)
         b->extent = b->len;
@@ -110,7 +120,7 @@ size_t tcp_buf_peek(const struct tcp_buf *b, size_t off, void *dst, size_t len)
         len = b->len - off;
     if (len == 0)
         return 0;
-    copy_out(b, (b->head + off) % b->size, dst, len);
+    copy_out(b, index_after_head(b, off), dst, len);
     return len;
 }
 
@@ -120,10 +130,15 @@ void tcp_buf_consume(struct tcp_buf *b, size_t n)
         n = b->len;
     b->len -= n;
     b->extent -= n;
-    /* head moves on even when the ring empties: out-of-order bytes may be
-     * waiting beyond the end, at positions relative to head + len. */
-    if (b->size > 0)
-        b->head = (b->head + n) % b->size;
+    /* Empty with nothing beyond: start again at the front, in bytes the
+     * cache still holds (a reader that keeps up never leaves the first few
+     * KiB, and the storage never grows). Out-of-order bytes beyond the end
+     * sit at positions relative to head + len: then head moves on, even
+     * when the ring empties. */
+    if (b->extent == 0)
+        b->head = 0;
+    else
+        b->head = index_after_head(b, n);
 }
 
 size_t tcp_buf_write_at(struct tcp_buf *b, size_t gap, const void *src, size_t len)
@@ -136,7 +151,7 @@ size_t tcp_buf_write_at(struct tcp_buf *b, size_t gap, const void *src, size_t l
         len = space - gap;
     if (len == 0 || !reserve(b, b->len + gap + len))
         return 0;
-    copy_in(b, (b->head + b->len + gap) % b->size, src, len);
+    copy_in(b, index_after_head(b, b->len + gap), src, len);
     if (b->extent < b->len + gap + len)
         b->extent = b->len + gap + len;
     return len;

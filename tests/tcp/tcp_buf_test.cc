@@ -101,6 +101,35 @@ TEST(TcpBuf, WriteAtBeyondTheStorageGrowsItAndKeepsEverything)
     tcp_buf_free(&b);
 }
 
+// Emptied, with nothing beyond, the ring starts again at the front: a reader
+// that keeps up reuses the same few bytes (warm in the cache) and the
+// storage never grows. Out-of-order bytes beyond the end keep head moving.
+TEST(TcpBuf, AnEmptiedRingStartsAgainAtTheFront)
+{
+    tcp_buf b;
+    tcp_buf_init(&b, 1 << 20);
+    for (size_t i = 0; i < 100; i++) {
+        std::string in = Pattern(i * 700, 700);
+        ASSERT_EQ(tcp_buf_write(&b, in.data(), in.size()), in.size());
+        ASSERT_EQ(ReadAll(&b), in) << i;
+        ASSERT_EQ(b.head, 0u) << i;
+    }
+    EXPECT_EQ(b.size, (size_t)TCP_BUF_MIN) << "70,000 bytes passed through 1 KiB";
+
+    // 100 bytes held, 50 out of order 20 bytes after them; reading the 100
+    // leaves the ring empty but not clear: head moves to the gap.
+    std::string held = Pattern(0, 100), later = Pattern(120, 50), gap = Pattern(100, 20);
+    ASSERT_EQ(tcp_buf_write(&b, held.data(), held.size()), held.size());
+    ASSERT_EQ(tcp_buf_write_at(&b, 20, later.data(), later.size()), later.size());
+    EXPECT_EQ(ReadAll(&b), held);
+    EXPECT_EQ(b.head, 100u);
+    ASSERT_EQ(tcp_buf_write(&b, gap.data(), gap.size()), gap.size());
+    tcp_buf_extend(&b, later.size());   // the gap filled: hold the 50 as well
+    EXPECT_EQ(ReadAll(&b), gap + later);
+    EXPECT_EQ(b.head, 0u);
+    tcp_buf_free(&b);
+}
+
 TEST(TcpBuf, NeverExceedsItsCapacity)
 {
     tcp_buf b;
