@@ -67,7 +67,6 @@ struct tcb {
     /* The connection's identity: the 4-tuple (host order). */
     uint32_t local_ip, remote_ip;
     uint16_t local_port, remote_port;
-    bool bound;                 /* holds local_port */
     char subject[TRACE_SUBJECT_LEN];   /* "tcp 10.0.0.1:49152>10.0.0.2:7" */
 
     /* Send sequence variables (RFC 9293 §3.3.1). */
@@ -172,11 +171,15 @@ struct tcb {
     struct tcb *all_prev, *all_next;
     struct tcb *hash_next;
     bool hashed;
-    struct tcp_port *port_entry;    /* while bound */
+    struct tcp_port *port_entry;    /* its local port's entry while it holds
+                                       local_port: NULL = not bound */
     struct tcb *port_prev, *port_next;
     struct tcb *listen_next;
     bool listed;                    /* on port_entry->listeners (in LISTEN) */
 };
+
+/* Holds local_port: bind() or an accepted SYN gave it one. */
+static inline bool tcb_bound(const struct tcb *tcb) { return tcb->port_entry != NULL; }
 
 #ifdef __cplusplus
 }

@@ -319,12 +319,9 @@ uint16_t tcp_pick_ephemeral(struct tcp *tcp)
     return 0;
 }
 
-/* May tcb take ip:port while `other` holds it? */
-static bool bind_conflict(const struct tcb *tcb, const struct tcb *other, uint32_t ip,
-                          uint16_t port)
+/* May tcb take ip:port while `other`, one of the port's holders, holds it? */
+static bool bind_conflict(const struct tcb *tcb, const struct tcb *other, uint32_t ip)
 {
-    if (other == tcb || !other->bound || other->local_port != port)
-        return false;
     if (ip != 0 && other->local_ip != 0 && ip != other->local_ip)
         return false;   /* different local addresses do not overlap */
     /* SO_REUSEADDR's meaning: a port whose holders are only waiting out
@@ -343,7 +340,7 @@ int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port)
     struct tcp *tcp = tcb->tcp;
     struct tcp_port *held;
 
-    if (tcb->bound || tcb->state != TCP_CLOSED)
+    if (tcb_bound(tcb) || tcb->state != TCP_CLOSED)
         return -EINVAL;
     if (ip != 0 && !ip4_is_local(tcp->ip, ip))
         return -EADDRNOTAVAIL;
@@ -354,7 +351,7 @@ int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port)
     }
     held = tcp_port_find(tcp, port);
     for (struct tcb *t = held ? held->holders : NULL; t; t = t->port_next) {
-        if (bind_conflict(tcb, t, ip, port))
+        if (bind_conflict(tcb, t, ip))
             return -EADDRINUSE;
     }
     tcb->local_ip = ip;
@@ -364,7 +361,6 @@ int tcp_bind(struct tcb *tcb, uint32_t ip, uint16_t port)
         tcb->local_port = 0;
         return -ENOMEM;
     }
-    tcb->bound = true;
     tcp_set_subject(tcb);
     return 0;
 }

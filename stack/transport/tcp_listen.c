@@ -107,7 +107,6 @@ static struct tcb *make_child(struct tcb *listener, const struct tcp_seg *seg)
         tcp_tcb_free(child);
         return NULL;
     }
-    child->bound = true;
     child->passive = true;
     child->reuseaddr = listener->reuseaddr;
     tcp_buf_set_cap(&child->sndbuf, listener->sndbuf.cap);

@@ -76,7 +76,7 @@ static uint16_t window_field(const struct tcb *tcb)
     uint64_t unit = (uint64_t)1 << tcb->rcv_wscale;
     uint64_t up = ((uint64_t)wnd + unit - 1) & ~(unit - 1);
 
-    if (up <= tcp_buf_space(&tcb->rcvbuf) && up <= (uint64_t)65535 << tcb->rcv_wscale)
+    if (up <= tcp_buf_space(&tcb->rcvbuf))   /* never past 65535 units: wnd is at most that */
         wnd = (uint32_t)up;
     return (uint16_t)(wnd >> tcb->rcv_wscale);
 }

@@ -33,7 +33,7 @@ struct tcb;
  * ephemeral range in use is a few entries per bucket. */
 #define TCP_PORT_BUCKETS 1024
 
-/* A local port that at least one tcb holds (tcb->bound). */
+/* A local port that at least one tcb holds (tcb_bound). */
 struct tcp_port {
     uint16_t port;
     struct tcb *holders;      /* every tcb bound to it (port_prev/port_next) */

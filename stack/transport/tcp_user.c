@@ -47,7 +47,7 @@ int tcp_listen(struct tcb *tcb, int backlog, usec_t now)
 
     if (tcb->state != TCP_CLOSED && tcb->state != TCP_LISTEN)
         return -EINVAL;
-    if (!tcb->bound) {
+    if (!tcb_bound(tcb)) {
         err = tcp_bind(tcb, 0, 0);
         if (err < 0)
             return err;
@@ -83,7 +83,7 @@ int tcp_connect(struct tcb *tcb, uint32_t ip, uint16_t port, usec_t now)
     src = tcb->local_ip ? tcb->local_ip : ip4_source_for(tcp->ip, ip);
     if (src == 0)
         return -ENETUNREACH;
-    if (!tcb->bound) {
+    if (!tcb_bound(tcb)) {
         err = tcp_bind(tcb, 0, 0);
         if (err < 0)
             return err;
